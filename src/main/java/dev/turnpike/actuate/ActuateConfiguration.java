@@ -1,0 +1,29 @@
+package dev.turnpike.actuate;
+
+import dev.turnpike.upstream.UpstreamRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+public class ActuateConfiguration {
+
+    @Bean(name = "upstreams")
+    UpstreamsHealthContributor upstreamsHealthContributor(UpstreamRegistry registry) {
+        return new UpstreamsHealthContributor(registry);
+    }
+
+    @Bean(name = "warmup")
+    WarmupHealthIndicator warmupHealthIndicator(UpstreamRegistry registry) {
+        return new WarmupHealthIndicator(registry);
+    }
+
+    @Bean
+    UpstreamMetrics upstreamMetrics(UpstreamRegistry registry) {
+        return new UpstreamMetrics(registry);
+    }
+
+    @Bean
+    UpstreamsEndpoint upstreamsEndpoint(UpstreamRegistry registry) {
+        return new UpstreamsEndpoint(registry);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.turnpike.config;
+
+import dev.turnpike.security.IpRange;
+import dev.turnpike.upstream.UpstreamSettings;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything under {@code turnpike.*}.
+ *
+ * @param upstreams named pools of backend servers; a route reaches one with {@code uri: lb://<name>}
+ * @param trustedProxies addresses or CIDR blocks of proxies in front of the gateway, whose
+ *        {@code X-Forwarded-For} and {@code Forwarded} headers are believed; from anyone else they are replaced
+ * @param demo the built-in demo backends
+ */
+@Validated
+@ConfigurationProperties("turnpike")
+public record TurnpikeProperties(
+        @Valid @NotNull @DefaultValue
+        Map<@Pattern(regexp = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?",
+                message = "must be a lower-case host-name label (letters, digits, '-'), as it appears in lb://<name>")
+                String, @Valid @NotNull UpstreamSettings> upstreams,
+        @NotNull @DefaultValue List<IpRange> trustedProxies,
+        @Valid @NotNull @DefaultValue Demo demo) {
+
+    /**
+     * @param enabled start the demo backends with the gateway
+     * @param host the address they listen on
+     * @param ports one backend per port
+     */
+    public record Demo(boolean enabled,
+                       @NotNull @DefaultValue("127.0.0.1") String host,
+                       @NotEmpty @DefaultValue({"9101", "9102"}) List<@Min(1) @Max(65535) Integer> ports) {
+    }
+}

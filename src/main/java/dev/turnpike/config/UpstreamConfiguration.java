@@ -1,0 +1,20 @@
+package dev.turnpike.config;
+
+import dev.turnpike.upstream.ConnectionWarmer;
+import dev.turnpike.upstream.UpstreamRegistry;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TurnpikeProperties.class)
+public class UpstreamConfiguration {
+
+    @Bean
+    UpstreamRegistry upstreamRegistry(TurnpikeProperties properties, GatewayProperties gateway,
+                                      ConnectionWarmer warmer) {
+        RouteUpstreamCheck.check(gateway.getRoutes(), properties.upstreams().keySet());
+        return new UpstreamRegistry(properties.upstreams(), warmer);
+    }
+}

@@ -1,0 +1,14 @@
+package dev.turnpike.l7;
+
+/** Names of the exchange attributes Turnpike's L7 filters share. */
+public final class ExchangeAttributes {
+
+    /** The real client address (String), after trusted proxies are accounted for. */
+    public static final String CLIENT_ADDRESS = "turnpike.clientAddress";
+
+    /** The servers tried so far for this request (List of Server), so that a retry goes elsewhere. */
+    public static final String TRIED_SERVERS = "turnpike.triedServers";
+
+    private ExchangeAttributes() {
+    }
+}

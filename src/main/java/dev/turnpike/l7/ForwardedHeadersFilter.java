@@ -1,0 +1,97 @@
+package dev.turnpike.l7;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Locale;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Writes {@code X-Forwarded-For/-Proto/-Host/-Port} and {@code Forwarded} on the request to the
+ * backend. A trusted proxy's headers are kept and extended with this hop; anyone else's are
+ * dropped and replaced, so a client cannot forge its address. Runs after every other headers filter.
+ */
+final class ForwardedHeadersFilter implements HttpHeadersFilter, Ordered {
+
+    private static final String X_FORWARDED_FOR = "X-Forwarded-For";
+    private static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
+    private static final String X_FORWARDED_HOST = "X-Forwarded-Host";
+    private static final String X_FORWARDED_PORT = "X-Forwarded-Port";
+    private static final String FORWARDED = "Forwarded";
+
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+
+    private final TrustedProxies trustedProxies;
+
+    ForwardedHeadersFilter(TrustedProxies trustedProxies) {
+        this.trustedProxies = trustedProxies;
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
+
+    @Override
+    public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+        ServerHttpRequest request = exchange.getRequest();
+        InetSocketAddress peer = request.getRemoteAddress();
+        boolean trusted = trustedProxies.isTrusted(peer);
+        HttpHeaders original = request.getHeaders();
+
+        HttpHeaders headers = new HttpHeaders();
+        input.forEach((name, values) -> {
+            if (!isForwardingHeader(name)) {
+                headers.addAll(name, values);
+            }
+        });
+
+        String peerAddress = TrustedProxies.peerAddress(peer);
+        URI uri = request.getURI();
+        String proto = uri.getScheme() == null ? "http" : uri.getScheme();
+        String host = original.getFirst(HttpHeaders.HOST);
+        InetSocketAddress local = request.getLocalAddress();
+        String port = local != null ? Integer.toString(local.getPort()) : Integer.toString(uri.getPort());
+
+        String forwardedFor = trusted ? joined(original, X_FORWARDED_FOR) : null;
+        headers.set(X_FORWARDED_FOR, forwardedFor == null ? peerAddress : forwardedFor + ", " + peerAddress);
+        headers.set(X_FORWARDED_PROTO, keptOr(trusted, original, X_FORWARDED_PROTO, proto));
+        if (host != null) {
+            headers.set(X_FORWARDED_HOST, keptOr(trusted, original, X_FORWARDED_HOST, host));
+        }
+        headers.set(X_FORWARDED_PORT, keptOr(trusted, original, X_FORWARDED_PORT, port));
+
+        String element = "for=" + forwardedNode(peerAddress) + ";proto=" + proto
+                + (host == null ? "" : ";host=" + quoted(host));
+        String previous = trusted ? joined(original, FORWARDED) : null;
+        headers.set(FORWARDED, previous == null ? element : previous + ", " + element);
+        return headers;
+    }
+
+    private static boolean isForwardingHeader(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return lower.startsWith("x-forwarded-") || lower.equals("forwarded");
+    }
+
+    private static String joined(HttpHeaders headers, String name) {
+        java.util.List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? null : String.join(", ", values);
+    }
+
+    private static String keptOr(boolean trusted, HttpHeaders original, String name, String value) {
+        String kept = trusted ? original.getFirst(name) : null;
+        return kept != null ? kept : value;
+    }
+
+    /** RFC 7239: an IPv6 node is bracketed and quoted. */
+    private static String forwardedNode(String address) {
+        return address.indexOf(':') >= 0 ? "\"[" + address + "]\"" : address;
+    }
+
+    private static String quoted(String value) {
+        return TOKEN.matcher(value).matches() ? value : "\"" + value.replace("\"", "") + "\"";
+    }
+}

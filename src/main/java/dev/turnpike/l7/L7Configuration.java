@@ -1,0 +1,57 @@
+package dev.turnpike.l7;
+
+import dev.turnpike.config.TurnpikeProperties;
+import dev.turnpike.upstream.ConnectionWarmer;
+import dev.turnpike.upstream.UpstreamRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerClientsProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.netty.http.client.HttpClient;
+
+/** Connects Spring Cloud Gateway to the upstream pools. */
+@Configuration(proxyBeanMethods = false)
+public class L7Configuration {
+
+    @Bean
+    LoadBalancerClientFactory loadBalancerClientFactory(LoadBalancerClientsProperties properties,
+                                                        UpstreamRegistry registry) {
+        return new UpstreamLoadBalancerClientFactory(properties, registry);
+    }
+
+    @Bean
+    TrustedProxies trustedProxies(TurnpikeProperties properties) {
+        return new TrustedProxies(properties.trustedProxies());
+    }
+
+    @Bean
+    ClientAddressFilter clientAddressFilter(TrustedProxies trustedProxies) {
+        return new ClientAddressFilter(trustedProxies);
+    }
+
+    @Bean
+    ForwardedHeadersFilter turnpikeForwardedHeadersFilter(TrustedProxies trustedProxies) {
+        return new ForwardedHeadersFilter(trustedProxies);
+    }
+
+    @Bean
+    UpstreamCallFilter upstreamCallFilter() {
+        return new UpstreamCallFilter();
+    }
+
+    @Bean
+    ConnectionTracker connectionTracker(ObjectProvider<UpstreamRegistry> registry) {
+        return new ConnectionTracker(registry::getObject);
+    }
+
+    @Bean
+    ConnectionWarmer httpConnectionWarmer(ObjectProvider<HttpClient> gatewayHttpClient) {
+        return new HttpConnectionWarmer(gatewayHttpClient::getObject);
+    }
+
+    @Bean
+    GatewayErrorHandler gatewayErrorHandler() {
+        return new GatewayErrorHandler();
+    }
+}

@@ -1,0 +1,5 @@
+package dev.turnpike.upstream;
+
+public enum HealthCheckType {
+    NONE, TCP, HTTP
+}
