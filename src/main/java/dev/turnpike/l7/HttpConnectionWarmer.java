@@ -49,18 +49,21 @@ final class HttpConnectionWarmer implements ConnectionWarmer {
         Sinks.Empty<Void> allHeld = Sinks.empty();
         AtomicInteger held = new AtomicInteger();
         return Flux.range(0, connections)
-                .flatMap(i -> client().head().uri(uri).responseConnection((response, connection) -> {
+                .flatMap(i -> holdOne(uri, connections, held, allHeld), connections)
+                .count()
+                .map(Long::intValue);
+    }
+
+    /** One HEAD request whose connection stays leased until all {@code connections} are held. */
+    private Mono<Integer> holdOne(String uri, int connections, AtomicInteger held, Sinks.Empty<Void> allHeld) {
+        return client().head().uri(uri)
+                .responseConnection((response, connection) -> connection.inbound().receive().then(Mono.defer(() -> {
                     if (held.incrementAndGet() == connections) {
                         allHeld.tryEmitEmpty();
                     }
                     return allHeld.asMono().timeout(HOLD_LIMIT, Mono.empty()).thenReturn(1);
-                }).onErrorResume(error -> {
-                    if (held.get() == 0) {
-                        return Mono.error(error);
-                    }
-                    return Mono.empty();
-                }), connections)
-                .count()
-                .map(Long::intValue);
+                })))
+                .next()
+                .onErrorResume(error -> held.get() == 0 ? Mono.error(error) : Mono.empty());
     }
 }

@@ -2,6 +2,8 @@ package dev.turnpike.upstream;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -19,6 +21,7 @@ final class PoolMonitor {
     private final HealthProbe probe;
     private final ConnectionWarmer warmer;
     private final Disposable.Composite tasks = Disposables.composite();
+    private final Set<Server> warming = ConcurrentHashMap.newKeySet();
 
     PoolMonitor(Pool pool, HealthProbe probe, ConnectionWarmer warmer) {
         this.pool = pool;
@@ -45,11 +48,11 @@ final class PoolMonitor {
         if (warmup.connections() == 0) {
             return firstChecks;
         }
-        tasks.add(Flux.interval(warmup.refreshInterval(), warmup.refreshInterval(), Schedulers.parallel())
-                .onBackpressureDrop()
-                .concatMap(tick -> warmAll(), 1)
-                .subscribe());
-        return firstChecks.then(warmAll());
+        return firstChecks.then(warmAll()).doOnTerminate(() -> tasks.add(
+                Flux.interval(warmup.refreshInterval(), warmup.refreshInterval(), Schedulers.parallel())
+                        .onBackpressureDrop()
+                        .concatMap(tick -> warmAll(), 1)
+                        .subscribe()));
     }
 
     void stop() {
@@ -80,11 +83,12 @@ final class PoolMonitor {
     }
 
     private Mono<Void> warm(Server server) {
-        int connections = pool.settings().warmup().connections();
-        if (connections == 0) {
+        // one warm-up per server at a time, or two would each open their own set of connections
+        if (pool.settings().warmup().connections() == 0 || !warming.add(server)) {
             return Mono.empty();
         }
         return warmer.warm(pool, server)
+                .doFinally(signal -> warming.remove(server))
                 .doOnNext(server::warmConnections)
                 .onErrorResume(error -> {
                     log.warn("upstream {} server {}: warm-up failed: {}", pool.name(), server.address(),

@@ -1,0 +1,59 @@
+package dev.turnpike.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.turnpike.TurnpikeApplication;
+import dev.turnpike.support.Gateway;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/** Each bad configuration stops the start with one message that names the key and the problem. */
+@ExtendWith(OutputCaptureExtension.class)
+class BadConfigurationTest {
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "spring.cloud.gateway.server.webflux.routes[0].uri | lb://nosuch | spring.cloud.gateway.server.webflux.routes[0].uri | names no upstream 'nosuch'",
+            "turnpike.upstreams.web.servers[0].address | not-an-address | turnpike.upstreams.web.servers[0].address | is not host:port",
+            "turnpike.upstreams.web.servers[0].address | 10.0.0.1:99999 | turnpike.upstreams.web.servers[0].address | outside 1-65535",
+            "turnpike.upstreams.web.servers[0].weight | 0 | turnpike.upstreams.web.servers[0].weight | must be greater than or equal to 1",
+            "turnpike.upstreams.web.balancer | fastest | turnpike.upstreams.web.balancer | fastest",
+            "turnpike.upstreams.web.health-check.rise | 0 | turnpike.upstreams.web.health-check.rise | must be greater than or equal to 1",
+            "turnpike.upstreams.web.health-check.fall | 0 | turnpike.upstreams.web.health-check.fall | must be greater than or equal to 1",
+            "turnpike.upstreams.web.health-check.expected-statuses[0] | 2xx | turnpike.upstreams.web.health-check.expected-statuses[0] | must be a status or a range",
+            "turnpike.trusted-proxies[0] | 10.0.0.0/33 | turnpike.trusted-proxies[0] | prefix length outside 0-32",
+    })
+    void startupFailsNamingTheKey(String key, String value, String reportedKey, String problem, CapturedOutput output) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("turnpike.upstreams.web.servers[0].address", "127.0.0.1:9");
+        properties.put("spring.cloud.gateway.server.webflux.routes[0].id", "web");
+        properties.put("spring.cloud.gateway.server.webflux.routes[0].uri", "lb://web");
+        properties.put("spring.cloud.gateway.server.webflux.routes[0].predicates[0]", "Path=/**");
+        properties.put(key, value);
+        assertThatThrownBy(() -> new SpringApplicationBuilder(TurnpikeApplication.class)
+                .run(Gateway.arguments(properties)).close()).isInstanceOf(Exception.class);
+        assertThat(output.getOut() + output.getErr())
+                .contains("APPLICATION FAILED TO START")
+                .contains(reportedKey)
+                .contains(problem)
+                .doesNotContain("\tat dev.turnpike");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "turnpike.upstreams.Bad_Name.servers[0].address | must be a lower-case host-name label",
+    })
+    void upstreamNamesMustBeUsableInLbUris(String key, String problem, CapturedOutput output) {
+        Map<String, Object> properties = Map.of(key, "127.0.0.1:9");
+        assertThatThrownBy(() -> new SpringApplicationBuilder(TurnpikeApplication.class)
+                .run(Gateway.arguments(properties)).close()).isInstanceOf(Exception.class);
+        assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START").contains(problem);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.turnpike.l7;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.turnpike.support.Gateway;
+import dev.turnpike.support.TestBackend;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ForwardedHeadersTest {
+
+    @Test
+    void anUntrustedClientCannotForgeItsAddress() {
+        try (TestBackend backend = TestBackend.start("a");
+             Gateway gateway = Gateway.start(Gateway.upstream("pool", backend))) {
+            String body = gateway.get("/f", "X-Forwarded-For", "203.0.113.9", "Forwarded", "for=203.0.113.9").body();
+            assertThat(body).contains("x-forwarded-for=127.0.0.1\n")
+                    .contains("forwarded=for=127.0.0.1;proto=http;host=\"127.0.0.1:" + gateway.port() + "\"\n")
+                    .doesNotContain("203.0.113.9");
+        }
+    }
+
+    @Test
+    void aTrustedProxysChainIsKeptAndExtended() {
+        try (TestBackend backend = TestBackend.start("a")) {
+            Map<String, Object> properties = Gateway.upstream("pool", backend);
+            properties.put("turnpike.trusted-proxies[0]", "127.0.0.1");
+            try (Gateway gateway = Gateway.start(properties)) {
+                String body = gateway.get("/f", "X-Forwarded-For", "203.0.113.9",
+                        "Forwarded", "for=203.0.113.9;proto=https").body();
+                assertThat(body).contains("x-forwarded-for=203.0.113.9, 127.0.0.1\n")
+                        .contains("forwarded=for=203.0.113.9;proto=https, for=127.0.0.1;proto=http");
+            }
+        }
+    }
+}

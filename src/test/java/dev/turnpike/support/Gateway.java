@@ -1,0 +1,119 @@
+package dev.turnpike.support;
+
+import dev.turnpike.TurnpikeApplication;
+import dev.turnpike.upstream.UpstreamRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The real gateway started in-process on free ports, with a plain HTTP client to talk to it. */
+public final class Gateway implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private Gateway(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    public static Gateway start(Map<String, Object> properties) {
+        return new Gateway(new SpringApplicationBuilder(TurnpikeApplication.class).run(arguments(properties)));
+    }
+
+    /** The properties as command-line arguments, which outrank every configuration file. */
+    public static String[] arguments(Map<String, Object> properties) {
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("server.port", 0);
+        all.put("management.server.port", 0);
+        all.putAll(properties);
+        return all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+    }
+
+    /** Properties for one upstream with the given servers, and a route {@code /**} to it. */
+    public static Map<String, Object> upstream(String name, TestBackend... backends) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        for (int i = 0; i < backends.length; i++) {
+            properties.put("turnpike.upstreams." + name + ".servers[" + i + "].address", backends[i].address());
+        }
+        properties.put("spring.cloud.gateway.server.webflux.routes[0].id", name);
+        properties.put("spring.cloud.gateway.server.webflux.routes[0].uri", "lb://" + name);
+        properties.put("spring.cloud.gateway.server.webflux.routes[0].predicates[0]", "Path=/**");
+        return properties;
+    }
+
+    public int port() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    public int managementPort() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
+    }
+
+    public UpstreamRegistry upstreams() {
+        return context.getBean(UpstreamRegistry.class);
+    }
+
+    public ConfigurableApplicationContext context() {
+        return context;
+    }
+
+    public HttpResponse<String> get(String path, String... headers) {
+        return send(port(), path, headers);
+    }
+
+    public HttpResponse<String> management(String path) {
+        return send(managementPort(), path);
+    }
+
+    private HttpResponse<String> send(int port, String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(20));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        try {
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The backend's name: the first line of a TestBackend's answer. */
+    public static String backendOf(HttpResponse<String> response) {
+        return response.body().lines().findFirst().orElse("");
+    }
+
+    public static void await(Duration limit, BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + limit + ": " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
