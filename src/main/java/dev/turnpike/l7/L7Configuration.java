@@ -4,7 +4,6 @@ import dev.turnpike.config.TurnpikeProperties;
 import dev.turnpike.upstream.ConnectionWarmer;
 import dev.turnpike.upstream.UpstreamRegistry;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClientsProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,8 +14,8 @@ import reactor.netty.http.client.HttpClient;
 public class L7Configuration {
 
     @Bean
-    LoadBalancerClientFactory loadBalancerClientFactory(LoadBalancerClientsProperties properties,
-                                                        UpstreamRegistry registry) {
+    UpstreamLoadBalancerClientFactory loadBalancerClientFactory(LoadBalancerClientsProperties properties,
+                                                                UpstreamRegistry registry) {
         return new UpstreamLoadBalancerClientFactory(properties, registry);
     }
 
@@ -36,8 +35,8 @@ public class L7Configuration {
     }
 
     @Bean
-    UpstreamCallFilter upstreamCallFilter() {
-        return new UpstreamCallFilter();
+    UpstreamRoutingFilter upstreamRoutingFilter(UpstreamLoadBalancerClientFactory balancers) {
+        return new UpstreamRoutingFilter(balancers);
     }
 
     @Bean

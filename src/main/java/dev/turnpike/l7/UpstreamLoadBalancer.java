@@ -3,15 +3,14 @@ package dev.turnpike.l7;
 import dev.turnpike.upstream.Pool;
 import dev.turnpike.upstream.Server;
 import dev.turnpike.upstream.UpstreamRegistry;
-import dev.turnpike.upstream.balancer.Balancer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.HttpHeaders;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultResponse;
 import org.springframework.cloud.client.loadbalancer.EmptyResponse;
 import org.springframework.cloud.client.loadbalancer.Request;
-import org.springframework.cloud.client.loadbalancer.RequestData;
 import org.springframework.cloud.client.loadbalancer.RequestDataContext;
 import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
@@ -38,10 +37,20 @@ final class UpstreamLoadBalancer implements ReactorServiceInstanceLoadBalancer {
         if (pool == null) {
             return Mono.just(new EmptyResponse());
         }
-        RequestData requestData = request.getContext() instanceof RequestDataContext context
-                ? context.getClientRequest() : null;
-        List<Server> tried = triedServers(requestData);
-        Server server = pool.choose(pickRequest(pool, requestData), tried);
+        HttpHeaders headers;
+        Map<String, Object> attributes;
+        if (request.getContext() instanceof UpstreamRequestContext context) {
+            headers = context.headers();
+            attributes = context.attributes();
+        } else if (request.getContext() instanceof RequestDataContext context && context.getClientRequest() != null) {
+            headers = context.getClientRequest().getHeaders();
+            attributes = context.getClientRequest().getAttributes();
+        } else {
+            headers = null;
+            attributes = null;
+        }
+        List<Server> tried = triedServers(attributes);
+        Server server = pool.choose(() -> hashKey(pool, headers, attributes), tried);
         if (server == null) {
             return Mono.just(new EmptyResponse());
         }
@@ -50,29 +59,23 @@ final class UpstreamLoadBalancer implements ReactorServiceInstanceLoadBalancer {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Server> triedServers(RequestData requestData) {
-        if (requestData == null || requestData.getAttributes() == null) {
+    private static List<Server> triedServers(Map<String, Object> attributes) {
+        if (attributes == null) {
             return new ArrayList<>(1);
         }
-        Map<String, Object> attributes = requestData.getAttributes();
         return (List<Server>) attributes.computeIfAbsent(ExchangeAttributes.TRIED_SERVERS, key -> new ArrayList<>(2));
     }
 
-    private static Balancer.PickRequest pickRequest(Pool pool, RequestData requestData) {
-        return () -> {
-            if (requestData == null) {
-                return "";
+    /** The configured hash header when the request has it, else the client address. */
+    private static String hashKey(Pool pool, HttpHeaders headers, Map<String, Object> attributes) {
+        String header = pool.settings().hashHeader();
+        if (header != null && headers != null) {
+            String value = headers.getFirst(header);
+            if (value != null) {
+                return value;
             }
-            String header = pool.settings().hashHeader();
-            if (header != null && requestData.getHeaders() != null) {
-                String value = requestData.getHeaders().getFirst(header);
-                if (value != null) {
-                    return value;
-                }
-            }
-            Object client = requestData.getAttributes() == null ? null
-                    : requestData.getAttributes().get(ExchangeAttributes.CLIENT_ADDRESS);
-            return client == null ? "" : client.toString();
-        };
+        }
+        Object client = attributes == null ? null : attributes.get(ExchangeAttributes.CLIENT_ADDRESS);
+        return client == null ? "" : client.toString();
     }
 }

@@ -27,16 +27,21 @@ final class UpstreamLoadBalancerClientFactory extends LoadBalancerClientFactory 
     @Override
     public <T> T getInstance(String name, Class<T> type) {
         if (type.isAssignableFrom(UpstreamLoadBalancer.class)) {
-            if (registry.pool(name) == null) {
-                return null;
-            }
-            UpstreamLoadBalancer balancer = balancers.get(name);
-            if (balancer == null) {
-                balancer = balancers.computeIfAbsent(name, n -> new UpstreamLoadBalancer(n, registry));
-            }
-            return type.cast(balancer);
+            return type.cast(balancer(name));
         }
         return super.getInstance(name, type);
+    }
+
+    /** The upstream's balancer, or null when no upstream has that name. */
+    UpstreamLoadBalancer balancer(String name) {
+        if (registry.pool(name) == null) {
+            return null;
+        }
+        UpstreamLoadBalancer balancer = balancers.get(name);
+        if (balancer == null) {
+            balancer = balancers.computeIfAbsent(name, n -> new UpstreamLoadBalancer(n, registry));
+        }
+        return balancer;
     }
 
     @Override
