@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -19,23 +20,30 @@ import reactor.netty.http.client.HttpClient;
  * there is one) and holds every response until all have arrived, which forces that many distinct
  * connections; then they go back to the pool, idle and open.
  */
-final class HttpConnectionWarmer implements ConnectionWarmer {
+final class HttpConnectionWarmer implements ConnectionWarmer, SmartInitializingSingleton {
 
     private static final Duration HOLD_LIMIT = Duration.ofSeconds(5);
 
     private final Supplier<HttpClient> proxyClient;
     private volatile HttpClient httpClient;
 
-    /** @param proxyClient the gateway's client, looked up on first use: it is built after the pools */
+    /**
+     * @param proxyClient the gateway's client, looked up once all singletons exist (it is built
+     *        after the pools), on the starting thread rather than on an event loop
+     */
     HttpConnectionWarmer(Supplier<HttpClient> proxyClient) {
         this.proxyClient = proxyClient;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        httpClient = proxyClient.get().headers(h -> h.set(HttpHeaderNames.USER_AGENT, "turnpike-warmup"));
     }
 
     private HttpClient client() {
         HttpClient client = httpClient;
         if (client == null) {
-            client = proxyClient.get().headers(h -> h.set(HttpHeaderNames.USER_AGENT, "turnpike-warmup"));
-            httpClient = client;
+            throw new IllegalStateException("warm-up before the application context finished starting");
         }
         return client;
     }

@@ -3,6 +3,7 @@ package dev.turnpike.l7;
 import dev.turnpike.config.TurnpikeProperties;
 import dev.turnpike.upstream.ConnectionWarmer;
 import dev.turnpike.upstream.UpstreamRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClientsProperties;
 import org.springframework.context.annotation.Bean;
@@ -32,6 +33,11 @@ public class L7Configuration {
     @Bean
     ForwardedHeadersFilter turnpikeForwardedHeadersFilter(TrustedProxies trustedProxies) {
         return new ForwardedHeadersFilter(trustedProxies);
+    }
+
+    @Bean
+    RouteMetricsFilter routeMetricsFilter(MeterRegistry registry) {
+        return new RouteMetricsFilter(registry);
     }
 
     @Bean

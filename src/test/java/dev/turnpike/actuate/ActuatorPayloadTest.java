@@ -61,6 +61,21 @@ class ActuatorPayloadTest {
     }
 
     @Test
+    void routeMetricsRecordTheStatusTheClientGot() {
+        int closed = dev.turnpike.support.TestBackend.closedPort();
+        Map<String, Object> properties = new java.util.LinkedHashMap<>();
+        properties.put("turnpike.upstreams.pool.servers[0].address", "127.0.0.1:" + closed);
+        properties.put("spring.cloud.gateway.server.webflux.routes[0].id", "refusing");
+        properties.put("spring.cloud.gateway.server.webflux.routes[0].uri", "lb://pool");
+        properties.put("spring.cloud.gateway.server.webflux.routes[0].predicates[0]", "Path=/**");
+        try (Gateway gateway = Gateway.start(properties)) {
+            assertThat(gateway.get("/x").statusCode()).isEqualTo(502);
+            assertThat(gateway.management("/actuator/prometheus").body())
+                    .contains("turnpike_route_requests_seconds_count{application=\"turnpike\",route=\"refusing\",status=\"502\"} 1");
+        }
+    }
+
+    @Test
     void prometheusHasPoolAndConnectionProviderMeters() {
         try (TestBackend backend = TestBackend.start("a");
              Gateway gateway = Gateway.start(Gateway.upstream("pool", backend))) {
@@ -69,7 +84,9 @@ class ActuatorPayloadTest {
             assertThat(metrics)
                     .contains("turnpike_upstream_server_requests_total{application=\"turnpike\",server=\"" + backend.address() + "\",upstream=\"pool\"} 1.0")
                     .contains("turnpike_upstream_available_servers{application=\"turnpike\",upstream=\"pool\"} 1.0")
-                    .contains("reactor_netty_connection_provider_total_connections{");
+                    .contains("reactor_netty_connection_provider_total_connections{")
+                    .contains("turnpike_route_requests_seconds_count{application=\"turnpike\",route=\"pool\",status=\"200\"} 1")
+                    .contains("turnpike_route_requests_seconds_bucket{application=\"turnpike\",route=\"pool\",status=\"200\",le=\"0.005\"}");
         }
     }
 }

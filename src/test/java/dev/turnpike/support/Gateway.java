@@ -84,12 +84,26 @@ public final class Gateway implements AutoCloseable {
         }
         try {
             return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.http.HttpTimeoutException e) {
+            dumpThreads(path);
+            throw new IllegalStateException(e);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A request that hangs is a bug worth a thread dump: it shows what an event loop was doing. */
+    private static void dumpThreads(String path) {
+        System.err.println("request to " + path + " timed out; threads:");
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            System.err.println("\"" + thread.getName() + "\" " + thread.getState());
+            for (StackTraceElement frame : stack) {
+                System.err.println("    at " + frame);
+            }
+        });
     }
 
     /** The backend's name: the first line of a TestBackend's answer. */

@@ -60,7 +60,8 @@ public final class TestBackend implements AutoCloseable {
                     requests.incrementAndGet();
                     String forwardedFor = String.valueOf(request.requestHeaders().get("X-Forwarded-For"));
                     String forwarded = String.valueOf(request.requestHeaders().get("Forwarded"));
-                    Mono<String> body = Mono.just(name + "\n" + "x-forwarded-for=" + forwardedFor + "\n"
+                    Mono<String> body = Mono.just(name + "\n" + "uri=" + request.uri() + "\n"
+                            + "x-forwarded-for=" + forwardedFor + "\n"
                             + "forwarded=" + forwarded + "\n");
                     return request.receive().then(Mono.delay(delay).then(
                             response.status(status).header("X-Backend", name).sendString(body).then()));

@@ -7,7 +7,16 @@ import dev.turnpike.support.TestBackend;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ForwardedHeadersTest {
+class RequestForwardingTest {
+
+    @Test
+    void pathAndQueryReachTheBackendExactlyAsSent() {
+        try (TestBackend backend = TestBackend.start("a");
+             Gateway gateway = Gateway.start(Gateway.upstream("pool", backend))) {
+            String body = gateway.get("/a%20b/c%2Fd?x=1&y=%2F&z=a+b").body();
+            assertThat(body).contains("uri=/a%20b/c%2Fd?x=1&y=%2F&z=a+b\n");
+        }
+    }
 
     @Test
     void anUntrustedClientCannotForgeItsAddress() {
