@@ -1,10 +1,7 @@
 package dev.turnpike.l7;
 
 import dev.turnpike.upstream.Server;
-import io.netty.channel.ConnectTimeoutException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
@@ -17,11 +14,9 @@ import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBal
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
-import reactor.netty.http.client.PrematureCloseException;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
@@ -94,18 +89,10 @@ final class UpstreamRoutingFilter implements GlobalFilter, Ordered {
         return chain.filter(exchange).doOnError(attempt::failedWith).doFinally(attempt);
     }
 
+    /** A failure the backend is to blame for: one the client sees as 502 or 504. */
     static boolean isBackendFailure(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ConnectTimeoutException
-                    || t instanceof TimeoutException || t instanceof PrematureCloseException) {
-                return true;
-            }
-            if (t instanceof ResponseStatusException rse
-                    && rse.getStatusCode().value() == HttpStatus.GATEWAY_TIMEOUT.value()) {
-                return true;
-            }
-        }
-        return false;
+        HttpStatus status = GatewayErrorHandler.classify(error).status();
+        return status == HttpStatus.BAD_GATEWAY || status == HttpStatus.GATEWAY_TIMEOUT;
     }
 
     /** One try of one server; a retry makes a new attempt. */
