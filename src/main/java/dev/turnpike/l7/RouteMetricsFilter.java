@@ -71,11 +71,12 @@ final class RouteMetricsFilter implements GlobalFilter, Ordered {
         return timer;
     }
 
+    /** Records once: an error as it passes (before the error handler answers), else when the chain ends. */
     private final class Recording implements Consumer<SignalType> {
 
         private final ServerWebExchange exchange;
         private final long start;
-        private Throwable error;
+        private boolean recorded;
 
         Recording(ServerWebExchange exchange, long start) {
             this.exchange = exchange;
@@ -83,24 +84,25 @@ final class RouteMetricsFilter implements GlobalFilter, Ordered {
         }
 
         void failedWith(Throwable error) {
-            this.error = error;
+            record(GatewayErrorHandler.classify(error).status().value());
         }
 
         @Override
         public void accept(SignalType signal) {
-            Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
-            if (route == null) {
+            if (signal == SignalType.CANCEL) {
+                record(CLIENT_CLOSED);
                 return;
             }
-            int status;
-            if (error != null) {
-                status = GatewayErrorHandler.classify(error).status().value();
-            } else if (signal == SignalType.CANCEL) {
-                status = CLIENT_CLOSED;
-            } else {
-                HttpStatusCode code = exchange.getResponse().getStatusCode();
-                status = code == null ? 200 : code.value();
+            HttpStatusCode code = exchange.getResponse().getStatusCode();
+            record(code == null ? 200 : code.value());
+        }
+
+        private void record(int status) {
+            Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
+            if (recorded || route == null) {
+                return;
             }
+            recorded = true;
             timer(route.getId(), status).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }

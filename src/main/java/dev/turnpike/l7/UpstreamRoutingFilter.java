@@ -1,6 +1,5 @@
 package dev.turnpike.l7;
 
-import dev.turnpike.upstream.Server;
 import java.net.URI;
 import java.util.function.Consumer;
 import org.springframework.cloud.client.ServiceInstance;
@@ -95,12 +94,15 @@ final class UpstreamRoutingFilter implements GlobalFilter, Ordered {
         return status == HttpStatus.BAD_GATEWAY || status == HttpStatus.GATEWAY_TIMEOUT;
     }
 
-    /** One try of one server; a retry makes a new attempt. */
+    /**
+     * One try of one server; a retry makes a new attempt. An error is accounted as it passes,
+     * before the error handler answers the client; success and cancellation when the chain ends.
+     */
     private static final class Attempt implements Consumer<SignalType> {
 
         private final UpstreamServiceInstance instance;
         private final ServerWebExchange exchange;
-        private Throwable error;
+        private boolean finished;
 
         Attempt(UpstreamServiceInstance instance, ServerWebExchange exchange) {
             this.instance = instance;
@@ -108,22 +110,24 @@ final class UpstreamRoutingFilter implements GlobalFilter, Ordered {
         }
 
         void failedWith(Throwable error) {
-            this.error = error;
+            finish(isBackendFailure(error));
         }
 
         @Override
         public void accept(SignalType signal) {
-            Server.Passive passive = instance.pool().passive();
-            boolean failed;
-            if (error != null) {
-                failed = isBackendFailure(error);
-            } else if (signal == SignalType.CANCEL) {
-                failed = false;
-            } else {
-                HttpStatusCode status = exchange.getResponse().getStatusCode();
-                failed = status != null && passive.failOnStatuses().contains(status.value());
+            if (signal == SignalType.CANCEL) {
+                finish(false);
+                return;
             }
-            instance.server().finished(failed, passive);
+            HttpStatusCode status = exchange.getResponse().getStatusCode();
+            finish(status != null && instance.pool().passive().failOnStatuses().contains(status.value()));
+        }
+
+        private void finish(boolean failed) {
+            if (!finished) {
+                finished = true;
+                instance.server().finished(failed, instance.pool().passive());
+            }
         }
     }
 }
