@@ -6,15 +6,12 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Consumer;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.core.Ordered;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
@@ -22,7 +19,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  * {@code turnpike.route.requests}: a timer per route and response status, with histogram buckets
  * from 1 ms to 30 s. Timers are looked up once and then served from an array by status code, so
  * recording costs no tag building per request. A request that ends in an error is recorded with
- * the status the client is sent.
+ * the status the client is sent, as the error passes.
  */
 final class RouteMetricsFilter implements GlobalFilter, Ordered {
 
@@ -48,8 +45,14 @@ final class RouteMetricsFilter implements GlobalFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        Recording recording = new Recording(exchange, System.nanoTime());
-        return chain.filter(exchange).doOnError(recording::failedWith).doFinally(recording);
+        long start = System.nanoTime();
+        return ExchangeOutcome.watch(chain.filter(exchange), exchange, (ending, status) -> {
+            Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
+            if (route != null) {
+                timer(route.getId(), ending == ExchangeOutcome.Ending.CANCEL ? CLIENT_CLOSED : status)
+                        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+        });
     }
 
     private Timer timer(String route, int status) {
@@ -69,41 +72,5 @@ final class RouteMetricsFilter implements GlobalFilter, Ordered {
             byStatus.set(slot, timer);
         }
         return timer;
-    }
-
-    /** Records once: an error as it passes (before the error handler answers), else when the chain ends. */
-    private final class Recording implements Consumer<SignalType> {
-
-        private final ServerWebExchange exchange;
-        private final long start;
-        private boolean recorded;
-
-        Recording(ServerWebExchange exchange, long start) {
-            this.exchange = exchange;
-            this.start = start;
-        }
-
-        void failedWith(Throwable error) {
-            record(GatewayErrorHandler.classify(error).status().value());
-        }
-
-        @Override
-        public void accept(SignalType signal) {
-            if (signal == SignalType.CANCEL) {
-                record(CLIENT_CLOSED);
-                return;
-            }
-            HttpStatusCode code = exchange.getResponse().getStatusCode();
-            record(code == null ? 200 : code.value());
-        }
-
-        private void record(int status) {
-            Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
-            if (recorded || route == null) {
-                return;
-            }
-            recorded = true;
-            timer(route.getId(), status).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        }
     }
 }

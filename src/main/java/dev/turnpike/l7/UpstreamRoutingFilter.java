@@ -1,7 +1,7 @@
 package dev.turnpike.l7;
 
 import java.net.URI;
-import java.util.function.Consumer;
+import dev.turnpike.upstream.Server;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
 import org.springframework.cloud.client.loadbalancer.Response;
@@ -12,10 +12,8 @@ import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
@@ -81,53 +79,25 @@ final class UpstreamRoutingFilter implements GlobalFilter, Ordered {
         return URI.create(uri.toString());
     }
 
+    /**
+     * One try of one server; a retry makes a new attempt. A failed attempt is accounted before
+     * the client is answered.
+     */
     private static Mono<Void> accounted(UpstreamServiceInstance instance, ServerWebExchange exchange,
                                         GatewayFilterChain chain) {
-        Attempt attempt = new Attempt(instance, exchange);
-        instance.server().started();
-        return chain.filter(exchange).doOnError(attempt::failedWith).doFinally(attempt);
+        Server server = instance.server();
+        Server.Passive passive = instance.pool().passive();
+        server.started();
+        return ExchangeOutcome.watch(chain.filter(exchange), exchange, (ending, status) -> server.finished(
+                switch (ending) {
+                    case ERROR -> isBackendFailure(status);
+                    case CANCEL -> false;
+                    case RESPONSE -> passive.failOnStatuses().contains(status);
+                }, passive));
     }
 
     /** A failure the backend is to blame for: one the client sees as 502 or 504. */
-    static boolean isBackendFailure(Throwable error) {
-        HttpStatus status = GatewayErrorHandler.classify(error).status();
-        return status == HttpStatus.BAD_GATEWAY || status == HttpStatus.GATEWAY_TIMEOUT;
-    }
-
-    /**
-     * One try of one server; a retry makes a new attempt. An error is accounted as it passes,
-     * before the error handler answers the client; success and cancellation when the chain ends.
-     */
-    private static final class Attempt implements Consumer<SignalType> {
-
-        private final UpstreamServiceInstance instance;
-        private final ServerWebExchange exchange;
-        private boolean finished;
-
-        Attempt(UpstreamServiceInstance instance, ServerWebExchange exchange) {
-            this.instance = instance;
-            this.exchange = exchange;
-        }
-
-        void failedWith(Throwable error) {
-            finish(isBackendFailure(error));
-        }
-
-        @Override
-        public void accept(SignalType signal) {
-            if (signal == SignalType.CANCEL) {
-                finish(false);
-                return;
-            }
-            HttpStatusCode status = exchange.getResponse().getStatusCode();
-            finish(status != null && instance.pool().passive().failOnStatuses().contains(status.value()));
-        }
-
-        private void finish(boolean failed) {
-            if (!finished) {
-                finished = true;
-                instance.server().finished(failed, instance.pool().passive());
-            }
-        }
+    static boolean isBackendFailure(int clientStatus) {
+        return clientStatus == HttpStatus.BAD_GATEWAY.value() || clientStatus == HttpStatus.GATEWAY_TIMEOUT.value();
     }
 }
