@@ -1,5 +1,6 @@
 package dev.turnpike.actuate;
 
+import dev.turnpike.l4.L4Listeners;
 import dev.turnpike.upstream.UpstreamRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,6 +21,11 @@ public class ActuateConfiguration {
     @Bean
     UpstreamMetrics upstreamMetrics(UpstreamRegistry registry) {
         return new UpstreamMetrics(registry);
+    }
+
+    @Bean
+    ListenersEndpoint listenersEndpoint(L4Listeners listeners) {
+        return new ListenersEndpoint(listeners);
     }
 
     @Bean

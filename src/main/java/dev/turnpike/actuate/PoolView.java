@@ -20,6 +20,7 @@ final class PoolView {
         view.put("state", server.state().label());
         view.put("inFlight", server.inFlight());
         view.put("openConnections", server.openConnections());
+        view.put("l4Connections", server.tunnels());
         view.put("consecutiveFailures", server.consecutiveFailures());
         Server.HealthCheckResult check = server.lastCheck();
         if (check != null) {

@@ -1,5 +1,6 @@
 package dev.turnpike.config;
 
+import dev.turnpike.l4.L4Settings;
 import dev.turnpike.security.IpRange;
 import dev.turnpike.upstream.UpstreamSettings;
 import jakarta.validation.Valid;
@@ -21,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param trustedProxies addresses or CIDR blocks of proxies in front of the gateway, whose
  *        {@code X-Forwarded-For} and {@code Forwarded} headers are believed; from anyone else they are replaced
  * @param demo the built-in demo backends
+ * @param l4 TCP and TLS-passthrough listeners
  */
 @Validated
 @ConfigurationProperties("turnpike")
@@ -30,7 +32,8 @@ public record TurnpikeProperties(
                 message = "must be a lower-case host-name label (letters, digits, '-'), as it appears in lb://<name>")
                 String, @Valid @NotNull UpstreamSettings> upstreams,
         @NotNull @DefaultValue List<IpRange> trustedProxies,
-        @Valid @NotNull @DefaultValue Demo demo) {
+        @Valid @NotNull @DefaultValue Demo demo,
+        @Valid @NotNull @DefaultValue L4Settings l4) {
 
     /**
      * @param enabled start the demo backends with the gateway

@@ -16,6 +16,7 @@ public final class Server {
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicInteger tunnels = new AtomicInteger();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final LongAdder requests = new LongAdder();
     private final LongAdder failures = new LongAdder();
@@ -130,6 +131,19 @@ public final class Server {
             windowStartNanos = now;
             passive.listener().ejected(this, count);
         }
+    }
+
+    /** L4 client connections relayed to this server right now. */
+    public int tunnels() {
+        return tunnels.get();
+    }
+
+    public void tunnelOpened() {
+        tunnels.incrementAndGet();
+    }
+
+    public void tunnelClosed() {
+        tunnels.decrementAndGet();
     }
 
     public void connectionOpened() {

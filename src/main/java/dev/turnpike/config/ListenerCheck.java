@@ -1,0 +1,60 @@
+package dev.turnpike.config;
+
+import dev.turnpike.l4.ListenerSettings;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Refuses L4 listeners that bind but could not work: a missing or unknown upstream, a name or port used twice. */
+final class ListenerCheck {
+
+    private ListenerCheck() {
+    }
+
+    static void check(List<ListenerSettings> listeners, Set<String> upstreams) {
+        Set<String> names = new HashSet<>();
+        Set<String> ports = new HashSet<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            ListenerSettings listener = listeners.get(i);
+            String key = "turnpike.l4.listeners[" + i + "]";
+            if (!names.add(listener.name())) {
+                throw new InvalidConfigurationException(key + ".name", "'" + listener.name() + "' is used by another listener");
+            }
+            if (listener.port() != 0 && !ports.add(listener.bind() + ":" + listener.port())) {
+                throw new InvalidConfigurationException(key + ".port", listener.port() + " is used by another listener");
+            }
+            if (listener.mode() == ListenerSettings.ListenerMode.TCP) {
+                if (listener.upstream() == null) {
+                    throw new InvalidConfigurationException(key + ".upstream", "a tcp listener needs an upstream");
+                }
+                if (!listener.sniRoutes().isEmpty() || listener.defaultUpstream() != null) {
+                    throw new InvalidConfigurationException(key + ".mode",
+                            "sni-routes and default-upstream need mode tls-passthrough");
+                }
+                known(key + ".upstream", listener.upstream(), upstreams);
+            } else {
+                if (listener.upstream() != null) {
+                    throw new InvalidConfigurationException(key + ".upstream",
+                            "a tls-passthrough listener routes by sni-routes and default-upstream, not upstream");
+                }
+                if (listener.sniRoutes().isEmpty() && listener.defaultUpstream() == null) {
+                    throw new InvalidConfigurationException(key + ".sni-routes",
+                            "a tls-passthrough listener needs sni-routes or a default-upstream");
+                }
+                for (int r = 0; r < listener.sniRoutes().size(); r++) {
+                    known(key + ".sni-routes[" + r + "].upstream", listener.sniRoutes().get(r).upstream(), upstreams);
+                }
+                if (listener.defaultUpstream() != null) {
+                    known(key + ".default-upstream", listener.defaultUpstream(), upstreams);
+                }
+            }
+        }
+    }
+
+    private static void known(String key, String upstream, Set<String> upstreams) {
+        if (!upstreams.contains(upstream)) {
+            throw new InvalidConfigurationException(key, "names no upstream '" + upstream + "'; configured upstreams: "
+                    + (upstreams.isEmpty() ? "none" : String.join(", ", upstreams.stream().sorted().toList())));
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package dev.turnpike.l4;
+
+import dev.turnpike.upstream.Pool;
+import dev.turnpike.upstream.Server;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolException;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries one accepted client connection up to an established tunnel: reads what must be read first (a
+ * PROXY header, a ClientHello) under a time and size cap, picks the upstream, has the connector open a
+ * backend, writes the held bytes to it, and then hands both channels to {@link Relay}s.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+
+    private final TcpListener listener;
+    private InetSocketAddress clientAddress;
+    private InetSocketAddress localAddress;
+    private boolean awaitingProxyHeader;
+    private CompositeByteBuf held;
+    private ScheduledFuture<?> preambleTimer;
+    private String upstream;
+    private boolean done;
+    private boolean clientInputShut;
+
+    FrontendHandler(TcpListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel channel = ctx.channel();
+        clientAddress = (InetSocketAddress) channel.remoteAddress();
+        localAddress = (InetSocketAddress) channel.localAddress();
+        awaitingProxyHeader = listener.settings().acceptProxyProtocol();
+        if (awaitingProxyHeader || listener.passthrough()) {
+            long timeout = listener.settings().clientHello().timeout().toNanos();
+            preambleTimer = ctx.executor().schedule(
+                    () -> reject(ctx, ConnectionResult.PREAMBLE_TIMEOUT, "nothing routable arrived in time"),
+                    timeout, TimeUnit.NANOSECONDS);
+            ctx.read();
+        } else {
+            connect(ctx, listener.settings().upstream());
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (done) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HAProxyMessage header) {
+            proxyHeader(ctx, header);
+            return;
+        }
+        hold(ctx, (ByteBuf) msg);
+        if (upstream != null || awaitingProxyHeader) {
+            return;
+        }
+        if (!listener.passthrough()) {
+            cancelPreambleTimer();
+            connect(ctx, listener.settings().upstream());
+            return;
+        }
+        ClientHelloParser.Verdict verdict = ClientHelloParser.parse(held, listener.clientHelloMaxBytes());
+        if (verdict instanceof ClientHelloParser.NeedMore) {
+            ctx.read();
+        } else if (verdict instanceof ClientHelloParser.Invalid invalid) {
+            reject(ctx, ConnectionResult.BAD_CLIENT_HELLO, invalid.reason());
+        } else if (verdict instanceof ClientHelloParser.Hello hello) {
+            cancelPreambleTimer();
+            SniRoutes.Decision decision = listener.sniRoutes().route(hello.serverName());
+            listener.stats().sni(decision.result());
+            if (decision.upstream() == null) {
+                reject(ctx, ConnectionResult.NO_ROUTE, "no route for server name " + hello.serverName());
+            } else {
+                connect(ctx, decision.upstream());
+            }
+        }
+    }
+
+    private void proxyHeader(ChannelHandlerContext ctx, HAProxyMessage header) {
+        try {
+            awaitingProxyHeader = false;
+            if (header.command() == HAProxyCommand.PROXY && header.sourceAddress() != null) {
+                clientAddress = new InetSocketAddress(header.sourceAddress(), header.sourcePort());
+                localAddress = new InetSocketAddress(header.destinationAddress(), header.destinationPort());
+            }
+        } finally {
+            header.release();
+        }
+        if (listener.passthrough()) {
+            ctx.read();
+        } else {
+            cancelPreambleTimer();
+            connect(ctx, listener.settings().upstream());
+        }
+    }
+
+    private void hold(ChannelHandlerContext ctx, ByteBuf bytes) {
+        if (held == null) {
+            held = ctx.alloc().compositeBuffer();
+        }
+        held.addComponent(true, bytes);
+    }
+
+    private void connect(ChannelHandlerContext ctx, String upstreamName) {
+        upstream = upstreamName;
+        Pool pool = listener.pool(upstreamName);
+        listener.connector().connect(ctx.channel(), pool, clientAddress.getAddress().getHostAddress(),
+                new BackendConnector.Outcome() {
+                    @Override
+                    public void connected(Channel backend, Server server) {
+                        startTunnel(ctx, backend, server, pool);
+                    }
+
+                    @Override
+                    public void failed(ConnectionResult result, String detail) {
+                        reject(ctx, result, detail);
+                    }
+                });
+    }
+
+    private void startTunnel(ChannelHandlerContext ctx, Channel backend, Server server, Pool pool) {
+        Channel client = ctx.channel();
+        if (done) {
+            backend.close();
+            return;
+        }
+        if (!client.isActive()) {
+            done = true;
+            backend.close();
+            finish(ConnectionResult.CLIENT_CLOSED);
+            return;
+        }
+        done = true;
+        Tunnel tunnel = new Tunnel(client, backend, server, pool, listener.stats());
+        backend.pipeline().addLast(new Relay(tunnel, false));
+        ListenerSettings.ProxyProtocol proxy = listener.settings().sendProxyProtocol();
+        if (proxy != ListenerSettings.ProxyProtocol.OFF) {
+            backend.pipeline().addFirst(HAProxyMessageEncoder.INSTANCE);
+            backend.write(ProxyHeaders.header(proxy, clientAddress, localAddress));
+            backend.pipeline().remove(HAProxyMessageEncoder.INSTANCE);
+        }
+        if (held != null) {
+            tunnel.received(true, held.readableBytes());
+            backend.write(held);
+            held = null;
+        }
+        backend.flush();
+        long idle = listener.settings().idleTimeout().toNanos();
+        client.pipeline().addFirst(new IdleStateHandler(0, 0, idle, TimeUnit.NANOSECONDS));
+        client.pipeline().replace(this, "relay", new Relay(tunnel, true));
+        listener.stats().result(upstream, ConnectionResult.FORWARDED);
+        client.config().setAutoRead(true);
+        backend.config().setAutoRead(true);
+        if (clientInputShut) {
+            tunnel.inputShutdown(true);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == ChannelInputShutdownEvent.INSTANCE) {
+            clientInputShut = true;
+            if (upstream == null) {
+                reject(ctx, awaitingProxyHeader ? ConnectionResult.BAD_PROXY_HEADER : ConnectionResult.BAD_CLIENT_HELLO,
+                        "client ended the connection before its preamble was complete");
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    private void reject(ChannelHandlerContext ctx, ConnectionResult result, String detail) {
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelPreambleTimer();
+        finish(result);
+        if (result != ConnectionResult.CLIENT_CLOSED) {
+            log.warn("l4 listener {}: {} from {}{}: {}", listener.settings().name(), result.tag(), clientAddress,
+                    upstream == null ? "" : " to upstream " + upstream, detail);
+        }
+        ctx.close();
+    }
+
+    private void finish(ConnectionResult result) {
+        listener.stats().result(upstream, result);
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof HAProxyProtocolException || cause.getCause() instanceof HAProxyProtocolException) {
+            reject(ctx, ConnectionResult.BAD_PROXY_HEADER, cause.getMessage());
+        } else {
+            reject(ctx, ConnectionResult.CLIENT_CLOSED, String.valueOf(cause.getMessage()));
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelPreambleTimer();
+        if (!done && upstream == null) {
+            done = true;
+            finish(ConnectionResult.CLIENT_CLOSED);
+        }
+        // while a backend connect is under way, its completion sees the closed client and counts it
+    }
+
+    private void cancelPreambleTimer() {
+        if (preambleTimer != null) {
+            preambleTimer.cancel(false);
+            preambleTimer = null;
+        }
+    }
+}

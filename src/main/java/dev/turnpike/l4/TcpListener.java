@@ -1,0 +1,134 @@
+package dev.turnpike.l4;
+
+import dev.turnpike.upstream.Pool;
+import dev.turnpike.upstream.UpstreamRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One bound L4 listener: accepts client connections and gives each a {@link FrontendHandler}. */
+public final class TcpListener {
+
+    private static final Logger log = LoggerFactory.getLogger(TcpListener.class);
+
+    private final ListenerSettings settings;
+    private final UpstreamRegistry registry;
+    private final BackendConnector connector;
+    private final ListenerStats stats;
+    private final SniRoutes sniRoutes;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private Channel serverChannel;
+
+    TcpListener(ListenerSettings settings, UpstreamRegistry registry, BackendConnector connector, ListenerStats stats) {
+        this.settings = settings;
+        this.registry = registry;
+        this.connector = connector;
+        this.stats = stats;
+        this.sniRoutes = new SniRoutes(settings.sniRoutes(), settings.defaultUpstream());
+    }
+
+    /** Binds the port; a bind failure (port in use, address not local) is thrown to the caller. */
+    void bind(EventLoopGroup acceptors, EventLoopGroup workers, Class<? extends ServerSocketChannel> channelType) {
+        ChannelFuture bound = new ServerBootstrap()
+                .group(acceptors, workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        accept(channel);
+                    }
+                })
+                .bind(settings.bind(), settings.port())
+                .awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IllegalStateException("cannot listen on " + settings.bind() + ":" + settings.port() + ": "
+                    + bound.cause().getMessage(), bound.cause());
+        }
+        serverChannel = bound.channel();
+        log.info("l4 listener {} on {} ({}{})", settings.name(), serverChannel.localAddress(),
+                settings.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                settings.upstream() == null ? "" : " to upstream " + settings.upstream());
+    }
+
+    private void accept(SocketChannel channel) {
+        int max = settings.maxConnections();
+        if (stats.active.incrementAndGet() > max && max > 0) {
+            stats.active.decrementAndGet();
+            stats.result(null, ConnectionResult.OVER_LIMIT);
+            channel.close();
+            return;
+        }
+        channel.closeFuture().addListener(future -> stats.active.decrementAndGet());
+        connections.add(channel);
+        if (settings.acceptProxyProtocol()) {
+            channel.pipeline().addLast(new HAProxyMessageDecoder());
+        }
+        channel.pipeline().addLast(new FrontendHandler(this));
+    }
+
+    /** Stops accepting; established connections keep flowing. */
+    void closeListeningSocket() {
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly();
+        }
+    }
+
+    void closeConnections() {
+        connections.close().awaitUninterruptibly();
+    }
+
+    public ListenerSettings settings() {
+        return settings;
+    }
+
+    public ListenerStats stats() {
+        return stats;
+    }
+
+    /** The bound port, or the configured one before binding. */
+    public int port() {
+        return serverChannel == null ? settings.port() : ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    public boolean isListening() {
+        return serverChannel != null && serverChannel.isActive();
+    }
+
+    boolean passthrough() {
+        return settings.mode() == ListenerSettings.ListenerMode.TLS_PASSTHROUGH;
+    }
+
+    int clientHelloMaxBytes() {
+        return (int) Math.min(Integer.MAX_VALUE, settings.clientHello().maxBytes().toBytes());
+    }
+
+    SniRoutes sniRoutes() {
+        return sniRoutes;
+    }
+
+    BackendConnector connector() {
+        return connector;
+    }
+
+    Pool pool(String name) {
+        return registry.pool(name);
+    }
+}

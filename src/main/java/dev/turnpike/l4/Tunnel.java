@@ -1,0 +1,113 @@
+package dev.turnpike.l4;
+
+import dev.turnpike.upstream.Pool;
+import dev.turnpike.upstream.Server;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
+
+/**
+ * One client connection joined to one backend connection. Both channels live on the same event loop,
+ * so the state here is touched by one thread only.
+ *
+ * <p>A FIN from one side becomes a FIN to the other once what was read before it has been written,
+ * and the reverse direction keeps flowing until it ends too; a reset on one side resets the other.
+ */
+final class Tunnel {
+
+    private final Channel client;
+    private final Channel backend;
+    private final Server server;
+    private final Pool pool;
+    private final ListenerStats stats;
+    private boolean clientInputShut;
+    private boolean backendInputShut;
+    private boolean finished;
+
+    Tunnel(Channel client, Channel backend, Server server, Pool pool, ListenerStats stats) {
+        this.client = client;
+        this.backend = backend;
+        this.server = server;
+        this.pool = pool;
+        this.stats = stats;
+        server.started();
+        server.tunnelOpened();
+    }
+
+    Channel client() {
+        return client;
+    }
+
+    Channel backend() {
+        return backend;
+    }
+
+    Channel peer(boolean fromClient) {
+        return fromClient ? backend : client;
+    }
+
+    void received(boolean fromClient, int bytes) {
+        (fromClient ? stats.bytesIn : stats.bytesOut).add(bytes);
+    }
+
+    boolean inputShut(Channel channel) {
+        return channel == client ? clientInputShut : backendInputShut;
+    }
+
+    /** One side sent FIN: pass it on after the bytes before it. */
+    void inputShutdown(boolean fromClient) {
+        if (fromClient) {
+            clientInputShut = true;
+        } else {
+            backendInputShut = true;
+        }
+        Channel peer = peer(fromClient);
+        if (clientInputShut && backendInputShut) {
+            closeAfterFlush(client);
+            closeAfterFlush(backend);
+            return;
+        }
+        peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) future -> {
+            if (peer.isActive()) {
+                ((DuplexChannel) peer).shutdownOutput();
+            }
+        });
+    }
+
+    /** One side's channel closed: close the other once what it was sent is written. */
+    void closed(boolean fromClient) {
+        closeAfterFlush(peer(fromClient));
+        finish();
+    }
+
+    /** One side failed: a broken connection (such as a reset) resets the other, anything else closes both. */
+    void failed(boolean fromClient, Throwable cause) {
+        Channel peer = peer(fromClient);
+        if (cause instanceof java.io.IOException && peer.isActive()) {
+            peer.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        peer.close();
+        peer(!fromClient).close();
+    }
+
+    void idle() {
+        client.close();
+        backend.close();
+    }
+
+    private static void closeAfterFlush(Channel channel) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void finish() {
+        if (!finished) {
+            finished = true;
+            server.tunnelClosed();
+            server.finished(false, pool.passive());
+        }
+    }
+}
