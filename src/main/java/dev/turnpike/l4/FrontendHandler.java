@@ -169,10 +169,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         client.pipeline().addFirst(new IdleStateHandler(0, 0, idle, TimeUnit.NANOSECONDS));
         client.pipeline().replace(this, "relay", new Relay(tunnel, true));
         listener.stats().result(upstream, ConnectionResult.FORWARDED);
-        client.config().setAutoRead(true);
         backend.config().setAutoRead(true);
         if (clientInputShut) {
             tunnel.inputShutdown(true);
+        } else {
+            client.config().setAutoRead(true);
         }
     }
 

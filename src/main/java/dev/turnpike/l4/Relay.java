@@ -35,7 +35,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         peer.flush();
-        if (!peer.isWritable()) {
+        if (!peer.isWritable() && !tunnel.inputShut(ctx.channel())) {
             ctx.channel().config().setAutoRead(false);
         }
     }
