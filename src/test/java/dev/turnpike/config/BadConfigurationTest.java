@@ -7,6 +7,7 @@ import dev.turnpike.TurnpikeApplication;
 import dev.turnpike.support.Gateway;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -55,5 +56,54 @@ class BadConfigurationTest {
         assertThatThrownBy(() -> new SpringApplicationBuilder(TurnpikeApplication.class)
                 .run(Gateway.arguments(properties)).close()).isInstanceOf(Exception.class);
         assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START").contains(problem);
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "turnpike.l4.listeners[0].upstream | nosuch | turnpike.l4.listeners[0].upstream | names no upstream 'nosuch'",
+            "turnpike.l4.listeners[0].port | 70000 | turnpike.l4.listeners[0].port | must be less than or equal to 65535",
+            "turnpike.l4.listeners[0].mode | udp | turnpike.l4.listeners[0].mode | udp",
+            "turnpike.l4.listeners[0].send-proxy-protocol | v3 | turnpike.l4.listeners[0].send-proxy-protocol | v3",
+            "turnpike.l4.listeners[0].default-upstream | web | turnpike.l4.listeners[0].mode | need mode tls-passthrough",
+            "turnpike.l4.listeners[0].name | Bad Name | turnpike.l4.listeners[0].name | must be a lower-case name",
+            "turnpike.l4.listeners[1].name | t | turnpike.l4.listeners[1].name | is used by another listener",
+    })
+    void badListenersStopTheStartNamingTheKey(String key, String value, String reportedKey, String problem,
+                                              CapturedOutput output) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("turnpike.upstreams.web.servers[0].address", "127.0.0.1:9");
+        properties.put("turnpike.l4.listeners[0].name", "t");
+        properties.put("turnpike.l4.listeners[0].port", 0);
+        properties.put("turnpike.l4.listeners[0].upstream", "web");
+        if (key.startsWith("turnpike.l4.listeners[1]")) {
+            properties.put("turnpike.l4.listeners[1].port", 0);
+            properties.put("turnpike.l4.listeners[1].upstream", "web");
+        }
+        properties.put(key, value);
+        assertThatThrownBy(() -> new SpringApplicationBuilder(TurnpikeApplication.class)
+                .run(Gateway.arguments(properties)).close()).isInstanceOf(Exception.class);
+        assertThat(output.getOut() + output.getErr())
+                .contains("APPLICATION FAILED TO START")
+                .contains(reportedKey)
+                .contains(problem)
+                .doesNotContain("\tat dev.turnpike");
+    }
+
+    @Test
+    void aListenerPortInUseStopsTheStartNamingTheKey(CapturedOutput output) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("turnpike.upstreams.web.servers[0].address", "127.0.0.1:9");
+            properties.put("turnpike.l4.listeners[0].name", "t");
+            properties.put("turnpike.l4.listeners[0].bind", "127.0.0.1");
+            properties.put("turnpike.l4.listeners[0].port", taken.getLocalPort());
+            properties.put("turnpike.l4.listeners[0].upstream", "web");
+            assertThatThrownBy(() -> new SpringApplicationBuilder(TurnpikeApplication.class)
+                    .run(Gateway.arguments(properties)).close()).isInstanceOf(Exception.class);
+            assertThat(output.getOut() + output.getErr())
+                    .contains("APPLICATION FAILED TO START")
+                    .contains("turnpike.l4.listeners[0].port")
+                    .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
     }
 }
