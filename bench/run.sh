@@ -1,25 +1,38 @@
 #!/usr/bin/env bash
-# Builds the gateway and stock Spring Cloud Gateway, then runs the peer benchmark in one run:
-# backend direct, nginx, HAProxy, stock SCG and Turnpike, each proxy alone on CPU 1.
-#   bench/run.sh [seconds] [connections]      (needs: apt-get install -y wrk nginx libnginx-mod-stream haproxy)
+# Builds the gateway (and, for l7, stock Spring Cloud Gateway), then runs one peer benchmark in one run,
+# each proxy alone on CPU 1 (needs: apt-get install -y wrk nginx libnginx-mod-stream haproxy openssl):
+#   bench/run.sh l7 [seconds] [connections]   backend direct, nginx, HAProxy, stock SCG, Turnpike (HTTP)
+#   bench/run.sh l4 [seconds]                 backend direct, nginx stream, HAProxy mode tcp, Turnpike TCP listener
+#   bench/run.sh tls [seconds]                nginx ssl_preread, HAProxy req.ssl_sni, Turnpike TLS passthrough
+#   bench/run.sh idle [connections]           Turnpike's resident memory at rest and with N idle L4 connections
 # SHARED points at the directory holding bench/ (the peer scripts) and vanilla-scg/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared}
-SECS=${1:-10}; CONNS=${2:-64}
+WHAT=${1:-l7}; shift || true
 
 mvn -B -q package -DskipTests
-if [ ! -f /tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar ]; then
-  rm -rf /tmp/vanilla-scg && cp -r "$SHARED/bench/vanilla-scg" /tmp/vanilla-scg
-  (cd /tmp/vanilla-scg && mvn -B -q package -DskipTests)
-fi
 PROJECT=$PWD
 SHARED=$(cd "$SHARED" && pwd)
 # run the JVMs from an empty directory: Spring Boot reads ./application.yml from the working directory,
 # and neither the stock gateway nor the benchmark configuration should pick up the operator's file
 RUN_DIR=$(mktemp -d)
 cd "$RUN_DIR"
-VANILLA_JAR=/tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar \
-GATEWAY_CMD="java -Xmx512m -jar $PROJECT/target/turnpike.jar --spring.config.additional-location=file:$PROJECT/bench/bench.yml" \
-GATEWAY_PORT=8080 GATEWAY_PATH=/ \
-  "$SHARED/bench/l7-peers.sh" "$SECS" "$CONNS"
+export SHARED
+export GATEWAY_CMD="java -Xmx512m -jar $PROJECT/target/turnpike.jar --spring.config.additional-location=file:$PROJECT/bench/bench.yml"
+case "$WHAT" in
+  l7)
+    if [ ! -f /tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar ]; then
+      rm -rf /tmp/vanilla-scg && cp -r "$SHARED/bench/vanilla-scg" /tmp/vanilla-scg
+      (cd /tmp/vanilla-scg && mvn -B -q package -DskipTests)
+    fi
+    VANILLA_JAR=/tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar GATEWAY_PORT=8080 GATEWAY_PATH=/ \
+      "$SHARED/bench/l7-peers.sh" "${1:-10}" "${2:-64}" ;;
+  l4)
+    GATEWAY_L4_PORT=9000 "$SHARED/bench/l4-peers.sh" "${1:-8}" ;;
+  tls)
+    GATEWAY_SNI_PORT=9443 "$SHARED/bench/tls-peers.sh" "${1:-8}" ;;
+  idle)
+    exec "$PROJECT/bench/idle-connections.sh" "${1:-5000}" ;;
+  *) echo "usage: bench/run.sh l7|l4|tls|idle [args]" >&2; exit 2 ;;
+esac

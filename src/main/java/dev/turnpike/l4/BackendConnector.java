@@ -70,7 +70,6 @@ final class BackendConnector {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, true)
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(socketAddress(server.address()))
                 .addListener((ChannelFuture future) -> {

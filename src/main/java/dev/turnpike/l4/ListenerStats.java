@@ -23,6 +23,7 @@ public final class ListenerStats {
     final LongAdder bytesOut = new LongAdder();
     private final Map<String, LongAdder> results = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> sni = new ConcurrentHashMap<>();
+    private final Map<String, String> forwardedKeys = new ConcurrentHashMap<>();
 
     ListenerStats(String listener, MeterRegistry registry) {
         this.listener = listener;
@@ -39,7 +40,10 @@ public final class ListenerStats {
 
     void result(String upstream, ConnectionResult result) {
         String tag = upstream == null ? "none" : upstream;
-        results.computeIfAbsent(tag + "|" + result.tag(), key -> {
+        String key = result == ConnectionResult.FORWARDED && upstream != null
+                ? forwardedKeys.computeIfAbsent(upstream, name -> name + "|" + ConnectionResult.FORWARDED.tag())
+                : tag + "|" + result.tag();
+        results.computeIfAbsent(key, ignored -> {
             LongAdder adder = new LongAdder();
             if (registry != null) {
                 FunctionCounter.builder("turnpike.l4.connections", adder, LongAdder::sum)
