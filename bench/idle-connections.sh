@@ -3,7 +3,7 @@
 # TCP listener on 9000 (each with its backend connection), measured from /proc. Run through bench/run.sh idle.
 set -euo pipefail
 N=${1:-5000}
-ulimit -n 65536
+ulimit -n "$(ulimit -Hn)"
 taskset -c 0 nginx -c "$SHARED/bench/conf/nginx-backend.conf" &
 BACKEND=$!
 taskset -c 1 bash -c "exec $GATEWAY_CMD" >/tmp/bench-gateway-idle.log 2>&1 &
@@ -25,5 +25,6 @@ HOLDER=$!
 sleep 20
 OPEN=$(ss -tn state established '( sport = :9000 )' | tail -n +2 | wc -l)
 LOADED=$(rss)
+TUNNELS=$(curl -s localhost:8081/actuator/listeners | python3 -c 'import json,sys; print(json.load(sys.stdin)["listeners"]["bench-tcp"]["activeConnections"])')
 wait $HOLDER || true
-echo "idle connections held: $OPEN  rss at rest: $((REST / 1024)) MiB  rss with them: $((LOADED / 1024)) MiB  difference: $(((LOADED - REST) / 1024)) MiB"
+echo "idle connections held: $OPEN (gateway reports $TUNNELS open)  rss at rest: $((REST / 1024)) MiB  rss with them: $((LOADED / 1024)) MiB  difference: $(((LOADED - REST) / 1024)) MiB"
