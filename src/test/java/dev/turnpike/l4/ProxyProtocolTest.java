@@ -123,4 +123,31 @@ class ProxyProtocolTest {
             assertThat(backend.accepted()).isZero();
         }
     }
+
+    @Test
+    void theAddressInAnAcceptedHeaderDrivesIpHashBalancing() throws Exception {
+        try (TcpBackend first = TcpBackend.start(socket -> socket.getOutputStream().write('1'));
+             TcpBackend second = TcpBackend.start(socket -> socket.getOutputStream().write('2'))) {
+            Map<String, Object> properties = new LinkedHashMap<>(upstream("pool", first.address(), second.address()));
+            properties.put("turnpike.upstreams.pool.balancer", "ip-hash");
+            properties.putAll(tcpListener(0, "t", "pool"));
+            properties.put(key(0, "accept-proxy-protocol"), true);
+            try (Gateway gateway = Gateway.start(properties)) {
+                Map<String, Integer> serverOf = new LinkedHashMap<>();
+                for (int round = 0; round < 3; round++) {
+                    for (int host = 1; host <= 20; host++) {
+                        String client = "203.0.113." + host;
+                        try (Socket socket = connect(gateway, "t")) {
+                            socket.getOutputStream().write(("PROXY TCP4 " + client + " 198.51.100.1 40000 443\r\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
+                            int server = socket.getInputStream().read();
+                            Integer earlier = serverOf.putIfAbsent(client, server);
+                            assertThat(earlier == null ? server : earlier).as(client).isEqualTo(server);
+                        }
+                    }
+                }
+                assertThat(serverOf.values()).contains((int) '1', (int) '2');
+            }
+        }
+    }
 }
