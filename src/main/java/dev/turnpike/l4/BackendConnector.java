@@ -3,6 +3,7 @@ package dev.turnpike.l4;
 import dev.turnpike.upstream.Pool;
 import dev.turnpike.upstream.Server;
 import dev.turnpike.upstream.ServerAddress;
+import dev.turnpike.upstream.balancer.Balancer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -33,6 +34,7 @@ final class BackendConnector {
     private final Class<? extends SocketChannel> channelType;
     private final AddressResolverGroup<InetSocketAddress> resolver;
     private final int connectTimeoutMillis;
+    private final java.util.Map<ServerAddress, InetSocketAddress> literals = new java.util.concurrent.ConcurrentHashMap<>();
 
     BackendConnector(Class<? extends SocketChannel> channelType, AddressResolverGroup<InetSocketAddress> resolver,
                      Duration connectTimeout) {
@@ -41,11 +43,12 @@ final class BackendConnector {
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
     }
 
-    void connect(Channel client, Pool pool, String hashKey, Outcome outcome) {
-        attempt(client, pool, () -> hashKey, new ArrayList<>(2), null, outcome);
+    /** @param request what a hash balancer hashes; the client address, worked out only if asked for */
+    void connect(Channel client, Pool pool, Balancer.PickRequest request, Outcome outcome) {
+        attempt(client, pool, request, new ArrayList<>(2), null, outcome);
     }
 
-    private void attempt(Channel client, Pool pool, dev.turnpike.upstream.balancer.Balancer.PickRequest request,
+    private void attempt(Channel client, Pool pool, Balancer.PickRequest request,
                          List<Server> tried, Throwable lastError, Outcome outcome) {
         if (!client.isActive()) {
             outcome.failed(ConnectionResult.CLIENT_CLOSED, "client closed before a backend connected");
@@ -82,7 +85,20 @@ final class BackendConnector {
                 });
     }
 
-    private static InetSocketAddress socketAddress(ServerAddress address) {
+    /** IP literals are resolved once per server; host names go to the asynchronous DNS resolver on every connect. */
+    private InetSocketAddress socketAddress(ServerAddress address) {
+        InetSocketAddress known = literals.get(address);
+        if (known != null) {
+            return known;
+        }
+        InetSocketAddress parsed = parse(address);
+        if (!parsed.isUnresolved()) {
+            literals.putIfAbsent(address, parsed);
+        }
+        return parsed;
+    }
+
+    private static InetSocketAddress parse(ServerAddress address) {
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(address.host());
         if (literal != null) {
             try {

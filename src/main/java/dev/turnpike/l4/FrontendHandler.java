@@ -124,7 +124,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void connect(ChannelHandlerContext ctx, String upstreamName) {
         upstream = upstreamName;
         Pool pool = listener.pool(upstreamName);
-        listener.connector().connect(ctx.channel(), pool, clientAddress.getAddress().getHostAddress(),
+        InetSocketAddress client = clientAddress;
+        listener.connector().connect(ctx.channel(), pool, () -> client.getAddress().getHostAddress(),
                 new BackendConnector.Outcome() {
                     @Override
                     public void connected(Channel backend, Server server) {

@@ -286,6 +286,34 @@ class TcpRelayTest {
         }
     }
 
+    @Test
+    void onShutdownTheListenerStopsAcceptingWhileOpenConnectionsFinish() throws Exception {
+        try (TcpBackend backend = TcpBackend.start(TcpBackend.echo())) {
+            Gateway gateway = gateway(Map.of("turnpike.l4.drain-timeout", "20s"), backend.address());
+            int port = dev.turnpike.support.L4Gateway.port(gateway, "t");
+            try (Socket open = connect(gateway, "t")) {
+                open.getOutputStream().write('a');
+                assertThat(open.getInputStream().read()).isEqualTo('a');
+                CompletableFuture<Void> closing = CompletableFuture.runAsync(gateway::close);
+                Gateway.await(Duration.ofSeconds(10), () -> refused(port), "the listener to stop accepting");
+                open.getOutputStream().write('b');
+                assertThat(open.getInputStream().read()).as("an open connection keeps flowing").isEqualTo('b');
+                assertThat(closing).isNotDone();
+                open.shutdownOutput();
+                assertThat(open.getInputStream().read()).isEqualTo(-1);
+                closing.get(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static boolean refused(int port) {
+        try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     static ListenerStats stats(Gateway gateway) {
         return gateway.context().getBean(L4Listeners.class).listeners().get(0).stats();
     }
