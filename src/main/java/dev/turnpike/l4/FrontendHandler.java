@@ -12,7 +12,6 @@ import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -166,8 +165,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             held = null;
         }
         backend.flush();
-        long idle = listener.settings().idleTimeout().toNanos();
-        client.pipeline().addFirst(new IdleStateHandler(0, 0, idle, TimeUnit.NANOSECONDS));
+        tunnel.closeWhenIdle(listener.settings().idleTimeout().toNanos());
         client.pipeline().replace(this, "relay", new Relay(tunnel, true));
         listener.stats().result(upstream, ConnectionResult.FORWARDED);
         backend.config().setAutoRead(true);

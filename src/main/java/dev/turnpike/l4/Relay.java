@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * Moves bytes from one channel of a tunnel to the other, unchanged. Reads are flushed once per read
@@ -34,6 +33,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        tunnel.touch();
         peer.flush();
         if (!peer.isWritable() && !tunnel.inputShut(ctx.channel())) {
             ctx.channel().config().setAutoRead(false);
@@ -52,8 +52,6 @@ final class Relay extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == ChannelInputShutdownEvent.INSTANCE) {
             tunnel.inputShutdown(fromClient);
-        } else if (event instanceof IdleStateEvent) {
-            tunnel.idle();
         } else {
             ctx.fireUserEventTriggered(event);
         }

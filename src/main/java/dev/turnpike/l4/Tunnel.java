@@ -7,6 +7,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection joined to one backend connection. Both channels live on the same event loop,
@@ -25,6 +27,9 @@ final class Tunnel {
     private boolean clientInputShut;
     private boolean backendInputShut;
     private boolean finished;
+    private long idleTimeoutNanos;
+    private long lastActivity;
+    private ScheduledFuture<?> idleTimer;
 
     Tunnel(Channel client, Channel backend, Server server, Pool pool, ListenerStats stats) {
         this.client = client;
@@ -34,6 +39,29 @@ final class Tunnel {
         this.stats = stats;
         server.started();
         server.tunnelOpened();
+    }
+
+    /**
+     * Closes both sides once no bytes have moved either way for the timeout. One timer per tunnel that re-arms
+     * itself, rather than an idle handler in the pipeline that would wrap every write.
+     */
+    void closeWhenIdle(long timeoutNanos) {
+        idleTimeoutNanos = timeoutNanos;
+        lastActivity = System.nanoTime();
+        idleTimer = client.eventLoop().schedule(this::checkIdle, timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void touch() {
+        lastActivity = System.nanoTime();
+    }
+
+    private void checkIdle() {
+        long quiet = System.nanoTime() - lastActivity;
+        if (quiet >= idleTimeoutNanos) {
+            idle();
+        } else if (!finished) {
+            idleTimer = client.eventLoop().schedule(this::checkIdle, idleTimeoutNanos - quiet, TimeUnit.NANOSECONDS);
+        }
     }
 
     Channel client() {
@@ -92,7 +120,7 @@ final class Tunnel {
         peer(!fromClient).close();
     }
 
-    void idle() {
+    private void idle() {
         client.close();
         backend.close();
     }
@@ -106,6 +134,9 @@ final class Tunnel {
     private void finish() {
         if (!finished) {
             finished = true;
+            if (idleTimer != null) {
+                idleTimer.cancel(false);
+            }
             server.tunnelClosed();
             server.finished(false, pool.passive());
         }
