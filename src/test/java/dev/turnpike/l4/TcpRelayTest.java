@@ -234,9 +234,9 @@ class TcpRelayTest {
              Gateway gateway = gateway(Map.of(key(0, "idle-timeout"), "300ms"), backend.address());
              Socket socket = connect(gateway, "t")) {
             for (int i = 0; i < 8; i++) {
+                Thread.sleep(150);
                 socket.getOutputStream().write('a');
                 assertThat(socket.getInputStream().read()).as("a connection in use stays open").isEqualTo('a');
-                Thread.sleep(150);
             }
             long start = System.nanoTime();
             assertThat(socket.getInputStream().read()).isEqualTo(-1);
