@@ -11,6 +11,11 @@ cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared}
 WHAT=${1:-l7}; shift || true
 
+for port in 8080 8081 9000 9443; do
+  if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
+    echo "port $port is already taken: stop whatever holds it, or the figures would be someone else's" >&2; exit 1
+  fi
+done
 mvn -B -q package -DskipTests
 PROJECT=$PWD
 SHARED=$(cd "$SHARED" && pwd)
