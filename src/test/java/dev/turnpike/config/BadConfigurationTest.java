@@ -38,13 +38,7 @@ class BadConfigurationTest {
         properties.put("spring.cloud.gateway.server.webflux.routes[0].uri", "lb://web");
         properties.put("spring.cloud.gateway.server.webflux.routes[0].predicates[0]", "Path=/**");
         properties.put(key, value);
-        assertThatThrownBy(() -> new SpringApplicationBuilder(TurnpikeApplication.class)
-                .run(Gateway.arguments(properties)).close()).isInstanceOf(Exception.class);
-        assertThat(output.getOut() + output.getErr())
-                .contains("APPLICATION FAILED TO START")
-                .contains(reportedKey)
-                .contains(problem)
-                .doesNotContain("\tat dev.turnpike");
+        assertStartFails(properties, output, reportedKey, problem);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -80,13 +74,7 @@ class BadConfigurationTest {
             properties.put("turnpike.l4.listeners[1].upstream", "web");
         }
         properties.put(key, value);
-        assertThatThrownBy(() -> new SpringApplicationBuilder(TurnpikeApplication.class)
-                .run(Gateway.arguments(properties)).close()).isInstanceOf(Exception.class);
-        assertThat(output.getOut() + output.getErr())
-                .contains("APPLICATION FAILED TO START")
-                .contains(reportedKey)
-                .contains(problem)
-                .doesNotContain("\tat dev.turnpike");
+        assertStartFails(properties, output, reportedKey, problem);
     }
 
     @Test
@@ -98,12 +86,20 @@ class BadConfigurationTest {
             properties.put("turnpike.l4.listeners[0].bind", "127.0.0.1");
             properties.put("turnpike.l4.listeners[0].port", taken.getLocalPort());
             properties.put("turnpike.l4.listeners[0].upstream", "web");
-            assertThatThrownBy(() -> new SpringApplicationBuilder(TurnpikeApplication.class)
-                    .run(Gateway.arguments(properties)).close()).isInstanceOf(Exception.class);
-            assertThat(output.getOut() + output.getErr())
-                    .contains("APPLICATION FAILED TO START")
-                    .contains("turnpike.l4.listeners[0].port")
-                    .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+            assertStartFails(properties, output, "turnpike.l4.listeners[0].port",
+                    "cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
+    }
+
+    /** The start fails with one report naming the key and the problem, and no stack trace of ours. */
+    private static void assertStartFails(Map<String, Object> properties, CapturedOutput output, String key,
+                                         String problem) {
+        assertThatThrownBy(() -> new SpringApplicationBuilder(TurnpikeApplication.class)
+                .run(Gateway.arguments(properties)).close()).isInstanceOf(Exception.class);
+        assertThat(output.getOut() + output.getErr())
+                .contains("APPLICATION FAILED TO START")
+                .contains(key)
+                .contains(problem)
+                .doesNotContain("\tat dev.turnpike");
     }
 }

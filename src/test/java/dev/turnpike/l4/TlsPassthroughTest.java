@@ -64,23 +64,22 @@ class TlsPassthroughTest {
         Map<String, Object> properties = new LinkedHashMap<>();
         backends.forEach((name, backend) ->
                 properties.putAll(L4Gateway.upstream(name, backend.address())));
-        properties.put(key(0, "name"), "sni");
-        properties.put(key(0, "port"), 0);
-        properties.put(key(0, "bind"), "127.0.0.1");
-        properties.put(key(0, "mode"), "tls-passthrough");
+        properties.putAll(passthroughListener(0, "sni"));
         properties.put(key(0, "sni-routes[0].server-names[0]"), "api.example.com");
         properties.put(key(0, "sni-routes[0].upstream"), "api");
         properties.put(key(0, "sni-routes[1].server-names[0]"), "*.internal.example.com");
         properties.put(key(0, "sni-routes[1].upstream"), "internal");
         properties.put(key(0, "default-upstream"), "fallback");
-        properties.put(key(1, "name"), "strict");
-        properties.put(key(1, "port"), 0);
-        properties.put(key(1, "bind"), "127.0.0.1");
-        properties.put(key(1, "mode"), "tls-passthrough");
+        properties.putAll(passthroughListener(1, "strict"));
         properties.put(key(1, "sni-routes[0].server-names[0]"), "API.example.com");
         properties.put(key(1, "sni-routes[0].upstream"), "api");
         properties.put(key(1, "client-hello.timeout"), "500ms");
         gateway = Gateway.start(properties);
+    }
+
+    private static Map<String, Object> passthroughListener(int index, String name) {
+        return Map.of(key(index, "name"), name, key(index, "port"), 0, key(index, "bind"), "127.0.0.1",
+                key(index, "mode"), "tls-passthrough");
     }
 
     @AfterAll
