@@ -71,8 +71,7 @@ final class BackendConnector {
                 .resolver(resolver)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true) // TCP_NODELAY is Netty's default on Linux
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(socketAddress(server.address()))
                 .addListener((ChannelFuture future) -> {

@@ -30,6 +30,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private final TcpListener listener;
     private InetSocketAddress clientAddress;
+    /** The address the client connected to, when a PROXY header said otherwise; else read only if needed. */
     private InetSocketAddress localAddress;
     private boolean awaitingProxyHeader;
     private CompositeByteBuf held;
@@ -46,7 +47,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         Channel channel = ctx.channel();
         clientAddress = (InetSocketAddress) channel.remoteAddress();
-        localAddress = (InetSocketAddress) channel.localAddress();
         awaitingProxyHeader = listener.settings().acceptProxyProtocol();
         if (awaitingProxyHeader || listener.passthrough()) {
             long timeout = listener.settings().clientHello().timeout().toNanos();
@@ -156,7 +156,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ListenerSettings.ProxyProtocol proxy = listener.settings().sendProxyProtocol();
         if (proxy != ListenerSettings.ProxyProtocol.OFF) {
             backend.pipeline().addFirst(HAProxyMessageEncoder.INSTANCE);
-            backend.write(ProxyHeaders.header(proxy, clientAddress, localAddress));
+            InetSocketAddress local = localAddress != null ? localAddress : (InetSocketAddress) client.localAddress();
+            backend.write(ProxyHeaders.header(proxy, clientAddress, local));
             backend.pipeline().remove(HAProxyMessageEncoder.INSTANCE);
         }
         if (held != null) {
