@@ -12,6 +12,10 @@ import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -71,12 +75,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         hold(ctx, (ByteBuf) msg);
         if (upstream != null || awaitingProxyHeader) {
-            return;
-        }
-        if (!listener.passthrough()) {
-            cancelPreambleTimer();
-            connect(ctx, listener.settings().upstream());
-            return;
+            return; // bytes that came before the backend is connected (or along with a PROXY header) wait here
         }
         ClientHelloParser.Verdict verdict = ClientHelloParser.parse(held, listener.clientHelloMaxBytes());
         if (verdict instanceof ClientHelloParser.NeedMore) {
@@ -98,9 +97,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void proxyHeader(ChannelHandlerContext ctx, HAProxyMessage header) {
         try {
             awaitingProxyHeader = false;
-            if (header.command() == HAProxyCommand.PROXY && header.sourceAddress() != null) {
-                clientAddress = new InetSocketAddress(header.sourceAddress(), header.sourcePort());
-                localAddress = new InetSocketAddress(header.destinationAddress(), header.destinationPort());
+            HAProxyProxiedProtocol.AddressFamily family = header.proxiedProtocol().addressFamily();
+            if (header.command() == HAProxyCommand.PROXY
+                    && (family == HAProxyProxiedProtocol.AddressFamily.AF_IPv4
+                    || family == HAProxyProxiedProtocol.AddressFamily.AF_IPv6)) {
+                clientAddress = ipSocketAddress(header.sourceAddress(), header.sourcePort());
+                localAddress = ipSocketAddress(header.destinationAddress(), header.destinationPort());
             }
         } finally {
             header.release();
@@ -110,6 +112,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         } else {
             cancelPreambleTimer();
             connect(ctx, listener.settings().upstream());
+        }
+    }
+
+    /** The decoder has checked the literal; building the address from its bytes never asks DNS. */
+    private static InetSocketAddress ipSocketAddress(String literal, int port) {
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(NetUtil.createByteArrayFromIpAddressString(literal)), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("not an IP literal: " + literal, e);
         }
     }
 
