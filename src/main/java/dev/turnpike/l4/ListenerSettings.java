@@ -68,17 +68,4 @@ public record ListenerSettings(
     public enum ListenerMode { TCP, TLS_PASSTHROUGH }
 
     public enum ProxyProtocol { OFF, V1, V2 }
-
-    /** Pools this listener may forward to. */
-    public List<String> upstreams() {
-        java.util.List<String> names = new java.util.ArrayList<>();
-        if (upstream != null) {
-            names.add(upstream);
-        }
-        sniRoutes.forEach(route -> names.add(route.upstream()));
-        if (defaultUpstream != null) {
-            names.add(defaultUpstream);
-        }
-        return names;
-    }
 }

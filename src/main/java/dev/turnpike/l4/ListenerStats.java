@@ -21,9 +21,8 @@ public final class ListenerStats {
     final AtomicInteger active = new AtomicInteger();
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
-    private final Map<String, LongAdder> results = new ConcurrentHashMap<>();
+    private final Map<ResultKey, LongAdder> results = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> sni = new ConcurrentHashMap<>();
-    private final Map<String, String> forwardedKeys = new ConcurrentHashMap<>();
 
     ListenerStats(String listener, MeterRegistry registry) {
         this.listener = listener;
@@ -40,10 +39,7 @@ public final class ListenerStats {
 
     void result(String upstream, ConnectionResult result) {
         String tag = upstream == null ? "none" : upstream;
-        String key = result == ConnectionResult.FORWARDED && upstream != null
-                ? forwardedKeys.computeIfAbsent(upstream, name -> name + "|" + ConnectionResult.FORWARDED.tag())
-                : tag + "|" + result.tag();
-        results.computeIfAbsent(key, ignored -> {
+        results.computeIfAbsent(new ResultKey(tag, result), ignored -> {
             LongAdder adder = new LongAdder();
             if (registry != null) {
                 FunctionCounter.builder("turnpike.l4.connections", adder, LongAdder::sum)
@@ -52,6 +48,9 @@ public final class ListenerStats {
             }
             return adder;
         }).increment();
+    }
+
+    private record ResultKey(String upstream, ConnectionResult result) {
     }
 
     void sni(SniRoutes.SniResult result) {
@@ -81,7 +80,7 @@ public final class ListenerStats {
     /** Connection counts keyed {@code upstream|result}. */
     public Map<String, Long> results() {
         Map<String, Long> view = new TreeMap<>();
-        results.forEach((key, adder) -> view.put(key, adder.sum()));
+        results.forEach((key, adder) -> view.put(key.upstream() + "|" + key.result().tag(), adder.sum()));
         return view;
     }
 

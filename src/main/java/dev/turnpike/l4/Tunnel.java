@@ -64,14 +64,6 @@ final class Tunnel {
         }
     }
 
-    Channel client() {
-        return client;
-    }
-
-    Channel backend() {
-        return backend;
-    }
-
     Channel peer(boolean fromClient) {
         return fromClient ? backend : client;
     }
