@@ -9,10 +9,12 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -23,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
  *        {@code X-Forwarded-For} and {@code Forwarded} headers are believed; from anyone else they are replaced
  * @param demo the built-in demo backends
  * @param l4 TCP and TLS-passthrough listeners
+ * @param http limits of the HTTP listener that protect it from slow or oversized requests
  */
 @Validated
 @ConfigurationProperties("turnpike")
@@ -33,7 +36,18 @@ public record TurnpikeProperties(
                 String, @Valid @NotNull UpstreamSettings> upstreams,
         @NotNull @DefaultValue List<IpRange> trustedProxies,
         @Valid @NotNull @DefaultValue Demo demo,
-        @Valid @NotNull @DefaultValue L4Settings l4) {
+        @Valid @NotNull @DefaultValue L4Settings l4,
+        @Valid @NotNull @DefaultValue Http http) {
+
+    /**
+     * @param maxBodySize the largest request body accepted, by Content-Length or counted as chunks arrive (413 above)
+     * @param headerTimeout how long a client may take to send a request head (408 after it)
+     * @param keepAliveTimeout how long an idle keep-alive connection waits for its next request
+     */
+    public record Http(@NotNull @DefaultValue("10MB") DataSize maxBodySize,
+                       @NotNull @DefaultValue("10s") Duration headerTimeout,
+                       @NotNull @DefaultValue("60s") Duration keepAliveTimeout) {
+    }
 
     /**
      * @param enabled start the demo backends with the gateway

@@ -1,6 +1,8 @@
 package dev.turnpike.l7;
 
 import dev.turnpike.config.TurnpikeProperties;
+import dev.turnpike.l7.hygiene.HttpHardening;
+import dev.turnpike.l7.hygiene.HttpHardeningCustomizer;
 import dev.turnpike.upstream.ConnectionWarmer;
 import dev.turnpike.upstream.UpstreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,6 +55,13 @@ public class L7Configuration {
     @Bean
     ConnectionWarmer httpConnectionWarmer(ObjectProvider<HttpClient> gatewayHttpClient) {
         return new HttpConnectionWarmer(gatewayHttpClient::getObject);
+    }
+
+    @Bean
+    HttpHardeningCustomizer httpHardeningCustomizer(TurnpikeProperties properties, MeterRegistry registry) {
+        TurnpikeProperties.Http http = properties.http();
+        return new HttpHardeningCustomizer(new HttpHardening(http.maxBodySize(), http.headerTimeout(),
+                http.keepAliveTimeout(), registry));
     }
 
     @Bean

@@ -13,8 +13,16 @@ class RequestForwardingTest {
     void pathAndQueryReachTheBackendExactlyAsSent() {
         try (TestBackend backend = TestBackend.start("a");
              Gateway gateway = Gateway.start(Gateway.upstream("pool", backend))) {
-            String body = gateway.get("/a%20b/c%2Fd?x=1&y=%2F&z=a+b").body();
-            assertThat(body).contains("uri=/a%20b/c%2Fd?x=1&y=%2F&z=a+b\n");
+            String body = gateway.get("/a%20b/c%40d/%61?x=1&y=%2F&z=a+b").body();
+            assertThat(body).contains("uri=/a%20b/c%40d/%61?x=1&y=%2F&z=a+b\n");
+        }
+    }
+
+    @Test
+    void repeatedSlashesAndDotSegmentsAreResolvedBeforeRoutingAndForwarding() {
+        try (TestBackend backend = TestBackend.start("a");
+             Gateway gateway = Gateway.start(Gateway.upstream("pool", backend))) {
+            assertThat(gateway.get("//x/./y/../z?q=/../").body()).contains("uri=/x/z?q=/../\n");
         }
     }
 
