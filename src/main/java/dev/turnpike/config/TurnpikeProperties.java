@@ -2,6 +2,8 @@ package dev.turnpike.config;
 
 import dev.turnpike.l4.L4Settings;
 import dev.turnpike.security.IpRange;
+import dev.turnpike.security.SecuritySettings;
+import jakarta.validation.constraints.NotBlank;
 import dev.turnpike.upstream.UpstreamSettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -26,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * @param demo the built-in demo backends
  * @param l4 TCP and TLS-passthrough listeners
  * @param http limits of the HTTP listener that protect it from slow or oversized requests
+ * @param security authenticators, identity headers, and gateway-wide blocking
+ * @param management who may read and change the management endpoints
  */
 @Validated
 @ConfigurationProperties("turnpike")
@@ -37,7 +41,39 @@ public record TurnpikeProperties(
         @NotNull @DefaultValue List<IpRange> trustedProxies,
         @Valid @NotNull @DefaultValue Demo demo,
         @Valid @NotNull @DefaultValue L4Settings l4,
-        @Valid @NotNull @DefaultValue Http http) {
+        @Valid @NotNull @DefaultValue Http http,
+        @Valid @NotNull @DefaultValue SecuritySettings security,
+        @Valid @NotNull @DefaultValue Management management) {
+
+    /**
+     * @param users who may use the management endpoints beyond health and info; none: those endpoints are off
+     * @param tokens bearer tokens for the same, kept here only as SHA-256 hashes
+     */
+    public record Management(@NotNull @DefaultValue List<@Valid @NotNull User> users,
+                             @NotNull @DefaultValue List<@Valid @NotNull Token> tokens) {
+
+        /**
+         * @param name the user name
+         * @param password an encoded password, such as {@code {bcrypt}$2a$10$...}
+         * @param roles {@code read} (view everything) and/or {@code admin} (also change state)
+         */
+        public record User(@NotBlank String name,
+                           @NotNull @Pattern(regexp = "\\{[a-z0-9]+}.+", message = "must be an encoded password such as {bcrypt}$2a$10$...") String password,
+                           @NotEmpty List<@NotNull Role> roles) {
+        }
+
+        /**
+         * @param name who holds the token (shown in logs)
+         * @param sha256 the hex SHA-256 of the token
+         * @param roles as for users
+         */
+        public record Token(@NotBlank String name,
+                            @NotNull @Pattern(regexp = "[0-9a-fA-F]{64}", message = "must be 64 hex digits (a SHA-256)") String sha256,
+                            @NotEmpty List<@NotNull Role> roles) {
+        }
+
+        public enum Role { READ, ADMIN }
+    }
 
     /**
      * @param maxBodySize the largest request body accepted, by Content-Length or counted as chunks arrive (413 above)

@@ -4,7 +4,7 @@ package dev.turnpike.l7;
 public final class ExchangeAttributes {
 
     /** The real client address (String), after trusted proxies are accounted for. */
-    public static final String CLIENT_ADDRESS = "turnpike.clientAddress";
+    public static final String CLIENT_ADDRESS = dev.turnpike.security.ClientAddress.ATTRIBUTE;
 
     /** The servers tried so far for this request (List of Server), so that a retry goes elsewhere. */
     public static final String TRIED_SERVERS = "turnpike.triedServers";

@@ -17,6 +17,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 /** The real gateway started in-process on free ports, with a plain HTTP client to talk to it. */
 public final class Gateway implements AutoCloseable {
 
+    /** A management user every test gateway has, with the roles read and admin. */
+    public static final String MANAGER = "manager";
+    public static final String MANAGER_PASSWORD = "manager-secret";
+    private static final String MANAGER_PASSWORD_HASH =
+            "{bcrypt}" + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4).encode(MANAGER_PASSWORD);
+
     private final ConfigurableApplicationContext context;
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -36,6 +42,9 @@ public final class Gateway implements AutoCloseable {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("server.port", 0);
         all.put("management.server.port", 0);
+        all.put("turnpike.management.users[0].name", MANAGER);
+        all.put("turnpike.management.users[0].password", MANAGER_PASSWORD_HASH);
+        all.put("turnpike.management.users[0].roles", "read,admin");
         all.putAll(properties);
         return all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
     }
@@ -72,8 +81,19 @@ public final class Gateway implements AutoCloseable {
         return send(port(), path, headers);
     }
 
+    /** A GET to the management port as the test manager. */
     public HttpResponse<String> management(String path) {
-        return send(managementPort(), path);
+        return send(managementPort(), path, "Authorization", basic(MANAGER, MANAGER_PASSWORD));
+    }
+
+    /** A GET to the management port with the given headers only. */
+    public HttpResponse<String> managementAs(String path, String... headers) {
+        return send(managementPort(), path, headers);
+    }
+
+    public static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private HttpResponse<String> send(int port, String path, String... headers) {
