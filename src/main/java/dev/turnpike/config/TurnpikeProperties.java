@@ -30,6 +30,7 @@ import org.springframework.validation.annotation.Validated;
  * @param http limits of the HTTP listener that protect it from slow or oversized requests
  * @param security authenticators, identity headers, and gateway-wide blocking
  * @param management who may read and change the management endpoints
+ * @param rateLimit where RateLimit buckets live when Redis is configured, and what happens when it is down
  */
 @Validated
 @ConfigurationProperties("turnpike")
@@ -43,7 +44,16 @@ public record TurnpikeProperties(
         @Valid @NotNull @DefaultValue L4Settings l4,
         @Valid @NotNull @DefaultValue Http http,
         @Valid @NotNull @DefaultValue SecuritySettings security,
-        @Valid @NotNull @DefaultValue Management management) {
+        @Valid @NotNull @DefaultValue Management management,
+        @Valid @NotNull @DefaultValue RateLimit rateLimit) {
+
+    /**
+     * @param redisFailure while Redis is unreachable: {@code local} (each instance limits on its own), {@code allow} or {@code deny} (503)
+     * @param redisTimeout how long a request waits for Redis before the failure policy applies
+     */
+    public record RateLimit(@NotNull @DefaultValue("local") dev.turnpike.ratelimit.RedisFailure redisFailure,
+                            @NotNull @DefaultValue("250ms") Duration redisTimeout) {
+    }
 
     /**
      * @param users who may use the management endpoints beyond health and info; none: those endpoints are off
