@@ -4,6 +4,7 @@
 #   bench/run.sh l7 [seconds] [connections]   backend direct, nginx, HAProxy, stock SCG, Turnpike (HTTP)
 #   bench/run.sh l4 [seconds]                 backend direct, nginx stream, HAProxy mode tcp, Turnpike TCP listener
 #   bench/run.sh tls [seconds]                nginx ssl_preread, HAProxy req.ssl_sni, Turnpike TLS passthrough
+#   bench/run.sh jwt [seconds] [connections]  Turnpike: a JWT-checked route against an open one, same run
 #   bench/run.sh idle [connections]           Turnpike's resident memory at rest and with N idle L4 connections
 # SHARED points at the directory holding bench/ (the peer scripts) and vanilla-scg/.
 set -euo pipefail
@@ -37,7 +38,9 @@ case "$WHAT" in
     GATEWAY_L4_PORT=9000 "$SHARED/bench/l4-peers.sh" "${1:-8}" ;;
   tls)
     GATEWAY_SNI_PORT=9443 "$SHARED/bench/tls-peers.sh" "${1:-8}" ;;
+  jwt)
+    exec "$PROJECT/bench/jwt-cost.sh" "${1:-10}" "${2:-64}" ;;
   idle)
     exec "$PROJECT/bench/idle-connections.sh" "${1:-5000}" ;;
-  *) echo "usage: bench/run.sh l7|l4|tls|idle [args]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh l7|l4|tls|jwt|idle [args]" >&2; exit 2 ;;
 esac
