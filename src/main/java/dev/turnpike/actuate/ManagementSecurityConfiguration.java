@@ -1,9 +1,7 @@
 package dev.turnpike.actuate;
 
 import dev.turnpike.config.TurnpikeProperties;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
+import dev.turnpike.security.Sha256;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -30,6 +28,8 @@ import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
+import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import reactor.core.publisher.Mono;
@@ -50,6 +50,17 @@ public class ManagementSecurityConfiguration {
     @Bean
     ManagementPort managementPort() {
         return new ManagementPort();
+    }
+
+    /**
+     * Spring Security's strict firewall guards the management port only. Gateway traffic has its
+     * own, HTTP-level checks before routing (see the hygiene package), and must forward what they
+     * let through, such as an encoded CR in a path, which the strict firewall would refuse.
+     */
+    @Bean
+    ServerWebExchangeFirewall managementFirewall(ManagementPort port) {
+        StrictServerWebExchangeFirewall strict = new StrictServerWebExchangeFirewall();
+        return exchange -> port.matches(exchange) ? strict.getFirewalledExchange(exchange) : Mono.just(exchange);
     }
 
     @Bean
@@ -98,13 +109,14 @@ public class ManagementSecurityConfiguration {
 
     /** {@code Authorization: Bearer <token>} against the SHA-256 hashes of {@code turnpike.management.tokens}. */
     private static AuthenticationWebFilter bearerTokens(List<TurnpikeProperties.Management.Token> tokens) {
+        Map<TurnpikeProperties.Management.Token, byte[]> hashes = new java.util.LinkedHashMap<>();
+        tokens.forEach(token -> hashes.put(token, Sha256.parseHex(token.sha256())));
         ReactiveAuthenticationManager manager = authentication -> {
-            byte[] presented = sha256(String.valueOf(authentication.getCredentials()));
+            byte[] presented = Sha256.of(String.valueOf(authentication.getCredentials()));
             TurnpikeProperties.Management.Token match = null;
-            for (TurnpikeProperties.Management.Token token : tokens) {
-                if (MessageDigest.isEqual(presented, HexFormat.of().parseHex(token.sha256().toLowerCase(java.util.Locale.ROOT)))
-                        && match == null) {
-                    match = token;
+            for (Map.Entry<TurnpikeProperties.Management.Token, byte[]> token : hashes.entrySet()) {
+                if (Sha256.matches(presented, token.getValue()) && match == null) {
+                    match = token.getKey();
                 }
             }
             if (match == null) {
@@ -122,13 +134,5 @@ public class ManagementSecurityConfiguration {
             return Mono.just(UsernamePasswordAuthenticationToken.unauthenticated("bearer", header.substring(7).trim()));
         });
         return filter;
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -6,6 +6,7 @@ import dev.turnpike.security.Authenticators;
 import dev.turnpike.security.BlockHeadersGatewayFilterFactory;
 import dev.turnpike.security.ClientAccessGatewayFilterFactory;
 import dev.turnpike.security.GatewayPolicyFilter;
+import dev.turnpike.security.IdentityHeadersFilter;
 import dev.turnpike.security.InvalidSecurityException;
 import dev.turnpike.security.RequireClaimGatewayFilterFactory;
 import dev.turnpike.security.RequireScopesGatewayFilterFactory;
@@ -43,6 +44,15 @@ public class SecurityConfiguration {
             return new GatewayPolicyFilter(properties.security(), rejections);
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigurationException("turnpike.security.headers", e.getMessage());
+        }
+    }
+
+    @Bean
+    IdentityHeadersFilter identityHeadersFilter(TurnpikeProperties properties, Authenticators authenticators) {
+        try {
+            return new IdentityHeadersFilter(properties.security(), authenticators);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException("turnpike.security.headers.strip", e.getMessage());
         }
     }
 

@@ -65,6 +65,11 @@ public class L7Configuration {
     }
 
     @Bean
+    EventLoopCompletionFilter eventLoopCompletionFilter() {
+        return new EventLoopCompletionFilter();
+    }
+
+    @Bean
     GatewayErrorHandler gatewayErrorHandler() {
         return new GatewayErrorHandler();
     }

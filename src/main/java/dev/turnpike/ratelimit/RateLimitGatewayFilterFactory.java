@@ -2,6 +2,7 @@ package dev.turnpike.ratelimit;
 
 import dev.turnpike.security.AuthenticateGatewayFilterFactory;
 import dev.turnpike.security.ClientAddress;
+import dev.turnpike.security.EventLoopReturn;
 import dev.turnpike.security.Identity;
 import dev.turnpike.security.SecurityRejections;
 import java.time.Duration;
@@ -10,8 +11,6 @@ import java.util.Locale;
 import java.util.function.Function;
 import org.springframework.cloud.gateway.filter.GatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
-import org.springframework.cloud.gateway.route.Route;
-import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
@@ -86,9 +85,8 @@ public class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
         Function<ServerWebExchange, String> key = keyResolver(config.getKey());
         String limitHeader = Long.toString(limit.burst());
         return (exchange, chain) -> {
-            Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-            String routeId = route == null ? "none" : route.getId();
-            return buckets.take(routeId + ":" + key.apply(exchange), limit).flatMap(take -> {
+            String bucket = SecurityRejections.routeId(exchange) + ":" + key.apply(exchange);
+            return EventLoopReturn.of(buckets.take(bucket, limit), exchange).flatMap(take -> {
                 HttpHeaders headers = exchange.getResponse().getHeaders();
                 headers.set("X-RateLimit-Limit", limitHeader);
                 headers.set("X-RateLimit-Remaining", Long.toString(Math.max(0, take.remaining())));

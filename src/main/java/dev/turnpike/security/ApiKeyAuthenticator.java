@@ -1,12 +1,9 @@
 package dev.turnpike.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.util.UriComponentsBuilder;
 import reactor.core.publisher.Mono;
@@ -29,7 +26,7 @@ final class ApiKeyAuthenticator implements Authenticator {
         this.name = name;
         this.settings = settings;
         this.keys = settings.keys().stream()
-                .map(k -> new Key(k.client(), HexFormat.of().parseHex(k.sha256().toLowerCase(java.util.Locale.ROOT))))
+                .map(k -> new Key(k.client(), Sha256.parseHex(k.sha256())))
                 .toList();
     }
 
@@ -44,10 +41,10 @@ final class ApiKeyAuthenticator implements Authenticator {
         if (presented == null || presented.isEmpty()) {
             return Mono.just(Verdict.ABSENT);
         }
-        byte[] hash = sha256(presented);
+        byte[] hash = Sha256.of(presented);
         String client = null;
         for (Key key : keys) {
-            if (MessageDigest.isEqual(hash, key.sha256()) && client == null) {
+            if (Sha256.matches(hash, key.sha256()) && client == null) {
                 client = key.client();
             }
         }
@@ -71,23 +68,19 @@ final class ApiKeyAuthenticator implements Authenticator {
     }
 
     @Override
-    public ServerHttpRequest.Builder withoutCredential(ServerHttpRequest request, ServerHttpRequest.Builder builder) {
-        if (!settings.stripCredential()) {
-            return builder;
+    public void removeCredential(HttpHeaders headers) {
+        if (settings.stripCredential()) {
+            headers.remove(settings.header());
         }
-        builder.headers(headers -> headers.remove(settings.header()));
-        if (settings.queryParameter() != null && request.getQueryParams().containsKey(settings.queryParameter())) {
-            builder.uri(UriComponentsBuilder.fromUri(request.getURI()).replaceQueryParam(settings.queryParameter())
-                    .build(true).toUri());
-        }
-        return builder;
     }
 
-    static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    @Override
+    public ServerHttpRequest withoutCredentialInUri(ServerHttpRequest request) {
+        if (!settings.stripCredential() || settings.queryParameter() == null
+                || !request.getQueryParams().containsKey(settings.queryParameter())) {
+            return request;
         }
+        return request.mutate().uri(UriComponentsBuilder.fromUri(request.getURI())
+                .replaceQueryParam(settings.queryParameter()).build(true).toUri()).build();
     }
 }

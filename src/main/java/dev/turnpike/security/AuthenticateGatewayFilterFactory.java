@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
 /**
  * {@code Authenticate=<name>[,<name>…]}: the caller must satisfy one of the named authenticators,
  * tried in order ({@code Authenticate=main,partners}). The backend then receives the identity
- * headers, and later filters of the route ({@code RequireScopes}, {@code RequireClaim}) find the
+ * headers ({@link IdentityHeadersFilter}), and later filters of the route ({@code RequireScopes}, {@code RequireClaim}) find the
  * {@link Identity} in the exchange. No credential, or a wrong one: 401 with one
  * {@code WWW-Authenticate} challenge per authenticator. A caller on the blocked-user list: 403.
  */
@@ -72,7 +72,7 @@ public class AuthenticateGatewayFilterFactory extends AbstractGatewayFilterFacto
         }
         return (exchange, chain) -> {
             List<Verdict> seen = new ArrayList<>(chosen.size());
-            return authenticate(exchange.getRequest(), chosen, 0, seen).flatMap(result -> {
+            return EventLoopReturn.of(authenticate(exchange.getRequest(), chosen, 0, seen), exchange).flatMap(result -> {
                     if (!(result instanceof Verdict.Accepted accepted)) {
                         return unauthenticated(exchange, chosen, seen, result);
                     }
@@ -80,18 +80,10 @@ public class AuthenticateGatewayFilterFactory extends AbstractGatewayFilterFacto
                     if (settings.blockedUsers().contains(identity.subject())) {
                         return rejections.refuse(exchange, HttpStatus.FORBIDDEN, "blocked-user", "this caller is blocked");
                     }
-                    Authenticator by = authenticators.get(identity.authenticator());
-                    ServerHttpRequest request = exchange.getRequest();
-                    ServerHttpRequest.Builder builder = by.withoutCredential(request, request.mutate());
-                    SecuritySettings.IdentityHeaders names = settings.identityHeaders();
-                    builder.headers(h -> {
-                        h.set(names.subject(), identity.subject() == null ? "" : identity.subject());
-                        h.set(names.authenticator(), identity.authenticator());
-                        if (!identity.scopes().isEmpty()) {
-                            h.set(names.scopes(), String.join(" ", identity.scopes()));
-                        }
-                    });
-                    ServerWebExchange authenticated = exchange.mutate().request(builder.build()).build();
+                    ServerHttpRequest request = authenticators.get(identity.authenticator())
+                            .withoutCredentialInUri(exchange.getRequest());
+                    ServerWebExchange authenticated = request == exchange.getRequest() ? exchange
+                            : exchange.mutate().request(request).build();
                     authenticated.getAttributes().put(IDENTITY_ATTRIBUTE, identity);
                     return chain.filter(authenticated);
                 });

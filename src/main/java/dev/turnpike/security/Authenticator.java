@@ -1,5 +1,6 @@
 package dev.turnpike.security;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import reactor.core.publisher.Mono;
 
@@ -14,6 +15,11 @@ public interface Authenticator {
     /** The {@code WWW-Authenticate} challenge for a request this authenticator turned down. */
     String challenge(Verdict verdict);
 
-    /** The request as forwarded after this authenticator accepted it: without its credential, if so configured. */
-    ServerHttpRequest.Builder withoutCredential(ServerHttpRequest request, ServerHttpRequest.Builder builder);
+    /** Removes this authenticator's credential from the headers sent to the backend, if so configured. */
+    void removeCredential(HttpHeaders headers);
+
+    /** The request with a credential carried in its URI removed, if so configured; the same request otherwise. */
+    default ServerHttpRequest withoutCredentialInUri(ServerHttpRequest request) {
+        return request;
+    }
 }

@@ -68,7 +68,7 @@ final class BasicAuthenticator implements Authenticator {
         String password = decoded.substring(colon + 1);
         Verdict accepted = new Verdict.Accepted(new Identity(name, user, Set.of(), Map.of()));
         Verdict rejected = new Verdict.Invalid("wrong user name or password");
-        String cacheKey = HexFormat.of().formatHex(ApiKeyAuthenticator.sha256(user + '\0' + password));
+        String cacheKey = HexFormat.of().formatHex(Sha256.of(user + '\0' + password));
         if (verified.getIfPresent(cacheKey) != null) {
             return Mono.just(accepted);
         }
@@ -89,7 +89,9 @@ final class BasicAuthenticator implements Authenticator {
     }
 
     @Override
-    public ServerHttpRequest.Builder withoutCredential(ServerHttpRequest request, ServerHttpRequest.Builder builder) {
-        return settings.stripCredential() ? builder.headers(h -> h.remove(HttpHeaders.AUTHORIZATION)) : builder;
+    public void removeCredential(HttpHeaders headers) {
+        if (settings.stripCredential()) {
+            headers.remove(HttpHeaders.AUTHORIZATION);
+        }
     }
 }

@@ -7,7 +7,11 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -46,9 +50,17 @@ final class JwtAuthenticator implements Authenticator {
             SignatureAlgorithm.PS256, SignatureAlgorithm.PS384, SignatureAlgorithm.PS512,
             SignatureAlgorithm.ES256, SignatureAlgorithm.ES384, SignatureAlgorithm.ES512);
 
+    /** A token whose signature and claims checked out, with the verdict handed out while it stays in time. */
+    private record Verified(Jwt jwt, Verdict accepted) {
+    }
+
     private final String name;
     private final SecuritySettings.Jwt settings;
     private final ReactiveJwtDecoder decoder;
+    private final Cache<String, Verified> verified = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(5))
+            .build();
 
     JwtAuthenticator(String name, SecuritySettings.Jwt settings) {
         this.name = name;
@@ -179,10 +191,32 @@ final class JwtAuthenticator implements Authenticator {
             return Mono.just(Verdict.ABSENT);
         }
         String token = header.substring(7).trim();
+        Verified known = verified.getIfPresent(token);
+        if (known != null) {
+            if (inTime(known.jwt())) {
+                return Mono.just(known.accepted());
+            }
+            verified.invalidate(token);
+        }
         return decoder.decode(token)
-                .<Verdict>map(jwt -> new Verdict.Accepted(new Identity(name, jwt.getSubject(), scopes(jwt), jwt.getClaims())))
+                .<Verdict>map(jwt -> {
+                    Verdict accepted = new Verdict.Accepted(new Identity(name, jwt.getSubject(), scopes(jwt), jwt.getClaims()));
+                    verified.put(token, new Verified(jwt, accepted));
+                    return accepted;
+                })
                 .onErrorResume(BadJwtException.class, e -> Mono.just(new Verdict.Invalid(describe(e))))
                 .onErrorResume(JwtException.class, e -> Mono.just(new Verdict.Unavailable("signing keys unavailable")));
+    }
+
+    /**
+     * A token verified earlier is accepted again without parsing or verifying it while its
+     * {@code exp} and {@code nbf} still allow it; signature, issuer and audience cannot change.
+     */
+    private boolean inTime(Jwt jwt) {
+        Instant now = Instant.now();
+        Duration skew = settings.clockSkew();
+        return jwt.getExpiresAt() != null && now.isBefore(jwt.getExpiresAt().plus(skew))
+                && (jwt.getNotBefore() == null || !now.isBefore(jwt.getNotBefore().minus(skew)));
     }
 
     private static String describe(BadJwtException e) {
@@ -221,7 +255,9 @@ final class JwtAuthenticator implements Authenticator {
     }
 
     @Override
-    public ServerHttpRequest.Builder withoutCredential(ServerHttpRequest request, ServerHttpRequest.Builder builder) {
-        return settings.stripCredential() ? builder.headers(h -> h.remove(HttpHeaders.AUTHORIZATION)) : builder;
+    public void removeCredential(HttpHeaders headers) {
+        if (settings.stripCredential()) {
+            headers.remove(HttpHeaders.AUTHORIZATION);
+        }
     }
 }

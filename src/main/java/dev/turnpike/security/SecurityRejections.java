@@ -52,7 +52,8 @@ public final class SecurityRejections {
                 .register(registry)).increment();
     }
 
-    static String routeId(ServerWebExchange exchange) {
+    /** The id of the route the exchange matched, or {@code none}. */
+    public static String routeId(ServerWebExchange exchange) {
         Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
         return route == null ? "none" : route.getId();
     }

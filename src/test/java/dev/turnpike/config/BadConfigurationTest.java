@@ -30,6 +30,13 @@ class BadConfigurationTest {
             "turnpike.upstreams.web.health-check.fall | 0 | turnpike.upstreams.web.health-check.fall | must be greater than or equal to 1",
             "turnpike.upstreams.web.health-check.expected-statuses[0] | 2xx | turnpike.upstreams.web.health-check.expected-statuses[0] | must be a status or a range",
             "turnpike.trusted-proxies[0] | 10.0.0.0/33 | turnpike.trusted-proxies[0] | prefix length outside 0-32",
+            "spring.cloud.gateway.server.webflux.routes[0].filters[0] | Authenticate=nosuch | spring.cloud.gateway.server.webflux.routes[0].filters[0] | names no authenticator 'nosuch'",
+            "turnpike.security.jwt.main.secret | too-short | turnpike.security.jwt.main | at least 32 bytes",
+            "turnpike.security.jwt.main.issuer | https://issuer.example | turnpike.security.jwt.main | set exactly one of secret, public-key and jwks-uri",
+            "turnpike.security.jwt.main.public-key | not-a-pem | turnpike.security.jwt.main | not a PEM RSA or EC public key",
+            "turnpike.security.clients.deny[0] | 10.0.0.0/40 | turnpike.security.clients.deny[0] | prefix length outside 0-32",
+            "turnpike.management.users[0].password | plain-text | turnpike.management.users[0].password | must be an encoded password",
+            "turnpike.rate-limit.redis-failure | maybe | turnpike.rate-limit.redis-failure | maybe",
     })
     void startupFailsNamingTheKey(String key, String value, String reportedKey, String problem, CapturedOutput output) {
         Map<String, Object> properties = new LinkedHashMap<>();

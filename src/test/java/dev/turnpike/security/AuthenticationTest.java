@@ -239,6 +239,13 @@ class AuthenticationTest {
     }
 
     @Test
+    void keepAliveRequestsAnsweredAfterAPasswordHashAllGetTheirAnswer() {
+        for (int i = 0; i < 300; i++) {
+            assertThat(get("/any/x", "Authorization", Gateway.basic("alice", "wrong-" + i)).statusCode()).isEqualTo(401);
+        }
+    }
+
+    @Test
     void aClientCannotForgeTheIdentityHeaders() throws Exception {
         get("/open/x", "X-Auth-Subject", "admin", "x-auth-authenticator", "hs");
         get("/hs/x", "X-Auth-Subject", "admin", "Authorization", "Bearer " + hs(claims("real").build()));

@@ -8,34 +8,43 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The HTTP/1.1 listener's limits and the counter of requests refused before routing
+ * The HTTP/1.1 listener's limits, and the count of requests refused before routing
  * ({@code turnpike.http.rejections{reason}}).
- *
- * @param maxBodySize the largest request body accepted, announced or chunked (413 above it)
- * @param headerTimeout how long a client may take to send a request head once it has started (408 after it)
- * @param keepAliveTimeout how long an idle keep-alive connection stays open waiting for the next request
  */
-public record HttpHardening(DataSize maxBodySize, Duration headerTimeout, Duration keepAliveTimeout,
-                            MeterRegistry registry, Map<String, Counter> counters) {
+public final class HttpHardening {
 
+    private final long maxBodyBytes;
+    private final long headerTimeoutNanos;
+    private final long keepAliveTimeoutNanos;
+    private final MeterRegistry registry;
+    private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+
+    /**
+     * @param maxBodySize the largest request body accepted, announced or chunked (413 above it)
+     * @param headerTimeout how long a client may take to send a request head once it has started (408 after it)
+     * @param keepAliveTimeout how long an idle keep-alive connection stays open waiting for the next request
+     */
     public HttpHardening(DataSize maxBodySize, Duration headerTimeout, Duration keepAliveTimeout, MeterRegistry registry) {
-        this(maxBodySize, headerTimeout, keepAliveTimeout, registry, new ConcurrentHashMap<>());
+        this.maxBodyBytes = maxBodySize.toBytes();
+        this.headerTimeoutNanos = headerTimeout.toNanos();
+        this.keepAliveTimeoutNanos = keepAliveTimeout.toNanos();
+        this.registry = registry;
     }
 
     long maxBodyBytes() {
-        return maxBodySize.toBytes();
+        return maxBodyBytes;
     }
 
     long headerTimeoutNanos() {
-        return headerTimeout.toNanos();
+        return headerTimeoutNanos;
     }
 
     long keepAliveTimeoutNanos() {
-        return keepAliveTimeout.toNanos();
+        return keepAliveTimeoutNanos;
     }
 
     void rejected(String reason) {
-        counters.computeIfAbsent(reason, r -> Counter.builder("turnpike.http.rejections")
+        rejections.computeIfAbsent(reason, r -> Counter.builder("turnpike.http.rejections")
                 .description("Requests refused before routing, by reason")
                 .tag("reason", r)
                 .register(registry)).increment();
