@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The throughput cost of a JWT-checked route against an open one, on the same gateway in one run:
 # the gateway alone on CPU 1, the nginx backend and wrk on CPU 0; after a warm-up of both paths,
-# the two are measured in turns (open, jwt, open, jwt) and the ratio of their means is printed.
+# the two are measured in turns (open, jwt) for ROUNDS rounds (default 5); each round gives a ratio,
+# and the median ratio is printed, which a noisy machine disturbs less than a single pair.
 # Run through bench/run.sh jwt [seconds] [connections].
 set -u
 SECS=${1:-10}; CONNS=${2:-64}
@@ -30,9 +31,13 @@ measure() { # name path [header]
 WARM=${JVM_WARM:-60}
 SECS=$((WARM / 2)) measure warm-open / >/dev/null
 SECS=$((WARM / 2)) measure warm-jwt /jwt/ "Authorization: Bearer $TOKEN" >/dev/null
-o1=$(measure open /); j1=$(measure jwt /jwt/ "Authorization: Bearer $TOKEN")
-o2=$(measure open /); j2=$(measure jwt /jwt/ "Authorization: Bearer $TOKEN")
-grep -h -E 'Non-2xx|Socket errors' /tmp/wrk-open.txt /tmp/wrk-jwt.txt
-echo "open   rps: $o1 $o2"
-echo "jwt    rps: $j1 $j2"
-awk -v o1="$o1" -v o2="$o2" -v j1="$j1" -v j2="$j2" 'BEGIN { r = (j1 + j2) / (o1 + o2); printf "jwt/open = %.3f (JWT check costs %.1f%% of requests/s)\n", r, (1 - r) * 100 }'
+ratios=()
+for round in $(seq 1 "${ROUNDS:-5}"); do
+  o=$(measure open /); j=$(measure jwt /jwt/ "Authorization: Bearer $TOKEN")
+  grep -h -E 'Non-2xx|Socket errors' /tmp/wrk-open.txt /tmp/wrk-jwt.txt
+  r=$(awk -v o="$o" -v j="$j" 'BEGIN { printf "%.3f", j / o }')
+  echo "round $round: open $o rps, jwt $j rps, jwt/open $r"
+  ratios+=("$r")
+done
+median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+awk -v m="$median" 'BEGIN { printf "median jwt/open = %.3f (the JWT check costs %.1f%% of requests/s)\n", m, (1 - m) * 100 }'

@@ -19,7 +19,8 @@ class ManagementSecurityTest {
 
     private static int post(int port, String path, String authorization) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .POST(HttpRequest.BodyPublishers.noBody());
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"configuredLevel\":\"INFO\"}"));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -54,6 +55,8 @@ class ManagementSecurityTest {
                 int port = gateway.managementPort();
                 assertThat(post(port, "/actuator/loggers/dev.turnpike", Gateway.basic("viewer", "look"))).isEqualTo(403);
                 assertThat(post(port, "/actuator/loggers/dev.turnpike", null)).isEqualTo(401);
+                assertThat(post(port, "/actuator/loggers/dev.turnpike", Gateway.basic(Gateway.MANAGER, Gateway.MANAGER_PASSWORD)))
+                        .as("admin may change state").isEqualTo(204);
                 assertThat(Gateway.backendOf(gateway.get("/actuator/upstreams"))).as("the traffic port only proxies").isEqualTo("a");
             }
         }

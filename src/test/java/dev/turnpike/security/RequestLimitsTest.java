@@ -115,9 +115,16 @@ class RequestLimitsTest {
     }
 
     @Test
-    void anH2cUpgradeIsRefused() {
-        refused(send("GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
-                + "HTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n"), 400);
+    void anH2cUpgradeIsNeitherHonouredNorPassedOn() {
+        RawHttp.Exchange answer = send("GET /smuggle HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings, keep-alive\r\n"
+                + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n");
+        assertThat(answer.status()).as("served as HTTP/1.1, never 101").isEqualTo(200);
+        assertThat(answer.head()).startsWith("HTTP/1.1 200");
+        assertThat(backend.received()).singleElement().satisfies(r -> {
+            assertThat(r.header("Upgrade")).isNull();
+            assertThat(r.header("HTTP2-Settings")).isNull();
+            assertThat(String.valueOf(r.header("Connection")).toLowerCase()).doesNotContain("upgrade");
+        });
     }
 
     @Test

@@ -168,6 +168,7 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
         if (rejection != null) {
             return rejection;
         }
+        RequestRules.dropH2cUpgrade(request.headers());
         String normalised = RequestPaths.normalise(uri);
         if (normalised == null) {
             return Rejection.badRequest("path", "ambiguous path (encoded slash or dot, backslash, NUL, or above the root)");

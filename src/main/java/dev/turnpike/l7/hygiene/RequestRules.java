@@ -1,5 +1,7 @@
 package dev.turnpike.l7.hygiene;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -11,9 +13,8 @@ import java.util.Set;
 
 /**
  * The framing rules a request head must pass before it is routed: exactly one unambiguous way to
- * tell where its body ends, no look-alikes of the framing headers, no {@code Upgrade: h2c}.
- * These are the cases that make a proxy and its backend disagree about where one request stops
- * and the next begins.
+ * tell where its body ends, no look-alikes of the framing headers. These are the cases that make
+ * a proxy and its backend disagree about where one request stops and the next begins.
  */
 final class RequestRules {
 
@@ -41,8 +42,6 @@ final class RequestRules {
                 encodings = add(encodings, header.getValue());
             } else if (looksLikeFraming(name)) {
                 return Rejection.badRequest("ambiguous-header", "header name resembling a framing header: " + printable(name));
-            } else if (name.equalsIgnoreCase("Upgrade") && header.getValue().toLowerCase(Locale.ROOT).contains("h2c")) {
-                return Rejection.badRequest("h2c-upgrade", "Upgrade: h2c is not accepted");
             }
         }
         if (lengths != null && encodings != null) {
@@ -101,6 +100,34 @@ final class RequestRules {
             return Rejection.badRequest("transfer-encoding", "chunked must be the last transfer coding, once");
         }
         return null;
+    }
+
+    /**
+     * Takes an {@code Upgrade: h2c} offer out of the request: the gateway never switches a
+     * connection to cleartext HTTP/2 on request, and must never pass the offer on, or a backend
+     * that accepts it would carry a tunnel past every route's rules (h2c smuggling). The request
+     * itself is served as the HTTP/1.1 request it also is, as RFC 9110 lets a server ignore an upgrade.
+     */
+    static void dropH2cUpgrade(HttpHeaders headers) {
+        String upgrade = headers.get(HttpHeaderNames.UPGRADE);
+        if (upgrade == null || !upgrade.toLowerCase(Locale.ROOT).contains("h2c")) {
+            return;
+        }
+        headers.remove(HttpHeaderNames.UPGRADE);
+        headers.remove("HTTP2-Settings");
+        List<String> kept = new java.util.ArrayList<>();
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : connection.split(",")) {
+                String t = token.trim();
+                if (!t.isEmpty() && !t.equalsIgnoreCase("upgrade") && !t.equalsIgnoreCase("http2-settings")) {
+                    kept.add(t);
+                }
+            }
+        }
+        headers.remove(HttpHeaderNames.CONNECTION);
+        if (!kept.isEmpty()) {
+            headers.set(HttpHeaderNames.CONNECTION, String.join(", ", kept));
+        }
     }
 
     /** A host name, IPv4 or bracketed IPv6 address, with an optional port: nothing a folded line could hide in. */
