@@ -15,6 +15,17 @@ public interface Authenticator {
     /** The {@code WWW-Authenticate} challenge for a request this authenticator turned down. */
     String challenge(Verdict verdict);
 
+    /** The credential after {@code Authorization: <scheme> }, trimmed, or null when the request carries none of that scheme. */
+    static String authorization(ServerHttpRequest request, String scheme) {
+        String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        int length = scheme.length();
+        if (header == null || header.length() <= length || header.charAt(length) != ' '
+                || !header.regionMatches(true, 0, scheme, 0, length)) {
+            return null;
+        }
+        return header.substring(length + 1).trim();
+    }
+
     /** Removes this authenticator's credential from the headers sent to the backend, if so configured. */
     void removeCredential(HttpHeaders headers);
 

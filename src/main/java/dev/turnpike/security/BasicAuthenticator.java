@@ -50,13 +50,13 @@ final class BasicAuthenticator implements Authenticator {
 
     @Override
     public Mono<Verdict> authenticate(ServerHttpRequest request) {
-        String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+        String credentials = Authenticator.authorization(request, "Basic");
+        if (credentials == null) {
             return Mono.just(Verdict.ABSENT);
         }
         String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return Mono.just(new Verdict.Invalid("malformed Basic credentials"));
         }

@@ -186,11 +186,10 @@ final class JwtAuthenticator implements Authenticator {
 
     @Override
     public Mono<Verdict> authenticate(ServerHttpRequest request) {
-        String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String token = Authenticator.authorization(request, "Bearer");
+        if (token == null) {
             return Mono.just(Verdict.ABSENT);
         }
-        String token = header.substring(7).trim();
         Verified known = verified.getIfPresent(token);
         if (known != null) {
             if (inTime(known.jwt())) {

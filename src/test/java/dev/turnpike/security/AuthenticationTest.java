@@ -84,26 +84,12 @@ class AuthenticationTest {
         p.put("turnpike.security.basic.ops.users[0].name", "alice");
         p.put("turnpike.security.basic.ops.users[0].password", "{bcrypt}" + new BCryptPasswordEncoder(4).encode("wonderland"));
         p.put("turnpike.security.blocked-users", "mallory");
-        route(p, 0, "hs", "/hs/**", "Authenticate=hs");
-        route(p, 1, "any", "/any/**", "Authenticate=rs,es,partners,ops");
-        route(p, 2, "remote", "/remote/**", "Authenticate=remote");
-        p.put("spring.cloud.gateway.server.webflux.routes[3].id", "scoped");
-        p.put("spring.cloud.gateway.server.webflux.routes[3].uri", "lb://api");
-        p.put("spring.cloud.gateway.server.webflux.routes[3].predicates[0]", "Path=/scoped/**");
-        p.put("spring.cloud.gateway.server.webflux.routes[3].filters[0]", "Authenticate=hs");
-        p.put("spring.cloud.gateway.server.webflux.routes[3].filters[1]", "RequireScopes=orders.write");
-        p.put("spring.cloud.gateway.server.webflux.routes[3].filters[2]", "RequireClaim=tenant,acme");
-        route(p, 4, "open", "/open/**", null);
+        Gateway.route(p, 0, "hs", "api", "/hs/**", "Authenticate=hs");
+        Gateway.route(p, 1, "any", "api", "/any/**", "Authenticate=rs,es,partners,ops");
+        Gateway.route(p, 2, "remote", "api", "/remote/**", "Authenticate=remote");
+        Gateway.route(p, 3, "scoped", "api", "/scoped/**", "Authenticate=hs", "RequireScopes=orders.write", "RequireClaim=tenant,acme");
+        Gateway.route(p, 4, "open", "api", "/open/**");
         gateway = Gateway.start(p);
-    }
-
-    private static void route(Map<String, Object> p, int i, String id, String path, String filter) {
-        p.put("spring.cloud.gateway.server.webflux.routes[" + i + "].id", id);
-        p.put("spring.cloud.gateway.server.webflux.routes[" + i + "].uri", "lb://api");
-        p.put("spring.cloud.gateway.server.webflux.routes[" + i + "].predicates[0]", "Path=" + path);
-        if (filter != null) {
-            p.put("spring.cloud.gateway.server.webflux.routes[" + i + "].filters[0]", filter);
-        }
     }
 
     @AfterAll

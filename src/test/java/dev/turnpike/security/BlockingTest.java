@@ -32,23 +32,15 @@ class BlockingTest {
         p.put("turnpike.security.headers.block[0].name", "X-Debug-.*");
         p.put("turnpike.security.headers.block[0].status", "403");
         p.put("turnpike.security.headers.strip[0]", "X-Internal-.*");
-        route(p, 0, "partners", "/partners/**");
+        Gateway.route(p, 0, "partners", "app", "/partners/**");
         p.put("spring.cloud.gateway.server.webflux.routes[0].filters[0].name", "ClientAccess");
         p.put("spring.cloud.gateway.server.webflux.routes[0].filters[0].args.allow[0]", "198.51.100.0/24");
         p.put("spring.cloud.gateway.server.webflux.routes[0].filters[0].args.allow[1]", "2001:db8::/32");
         p.put("spring.cloud.gateway.server.webflux.routes[0].filters[0].args.deny[0]", "198.51.100.66");
-        route(p, 1, "strict", "/strict/**");
-        p.put("spring.cloud.gateway.server.webflux.routes[1].filters[0]", "BlockHeaders=X-Role,admin|root");
-        p.put("spring.cloud.gateway.server.webflux.routes[1].filters[1]", "StripHeaders=X-Trace-Secret,X-Tenant-.*");
-        p.put("spring.cloud.gateway.server.webflux.routes[1].filters[2]", "AllowMethods=GET,HEAD");
-        route(p, 2, "open", "/**");
+        Gateway.route(p, 1, "strict", "app", "/strict/**", "BlockHeaders=X-Role,admin|root",
+                "StripHeaders=X-Trace-Secret,X-Tenant-.*", "AllowMethods=GET,HEAD");
+        Gateway.route(p, 2, "open", "app", "/**");
         gateway = Gateway.start(p);
-    }
-
-    private static void route(Map<String, Object> p, int i, String id, String path) {
-        p.put("spring.cloud.gateway.server.webflux.routes[" + i + "].id", id);
-        p.put("spring.cloud.gateway.server.webflux.routes[" + i + "].uri", "lb://app");
-        p.put("spring.cloud.gateway.server.webflux.routes[" + i + "].predicates[0]", "Path=" + path);
     }
 
     @AfterAll

@@ -67,11 +67,10 @@ class DesyncCorpusTest {
     @BeforeAll
     static void start() {
         backend = new RecordingBackend();
-        gateway = Gateway.start(Map.of(
-                "turnpike.upstreams.echo.servers[0].address", backend.address(),
-                "spring.cloud.gateway.server.webflux.routes[0].id", "echo",
-                "spring.cloud.gateway.server.webflux.routes[0].uri", "lb://echo",
-                "spring.cloud.gateway.server.webflux.routes[0].predicates[0]", "Path=/**"));
+        Map<String, Object> properties = new java.util.LinkedHashMap<>();
+        properties.put("turnpike.upstreams.echo.servers[0].address", backend.address());
+        Gateway.route(properties, 0, "echo", "echo", "/**");
+        gateway = Gateway.start(properties);
     }
 
     @AfterAll

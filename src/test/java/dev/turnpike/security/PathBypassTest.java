@@ -38,13 +38,8 @@ class PathBypassTest {
         p.put("turnpike.security.basic.ops.users[0].name", "alice");
         p.put("turnpike.security.basic.ops.users[0].password",
                 "{bcrypt}" + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4).encode("pw"));
-        p.put("spring.cloud.gateway.server.webflux.routes[0].id", "admin");
-        p.put("spring.cloud.gateway.server.webflux.routes[0].uri", "lb://app");
-        p.put("spring.cloud.gateway.server.webflux.routes[0].predicates[0]", "Path=/admin/**");
-        p.put("spring.cloud.gateway.server.webflux.routes[0].filters[0]", "Authenticate=ops");
-        p.put("spring.cloud.gateway.server.webflux.routes[1].id", "public");
-        p.put("spring.cloud.gateway.server.webflux.routes[1].uri", "lb://app");
-        p.put("spring.cloud.gateway.server.webflux.routes[1].predicates[0]", "Path=/public/**");
+        Gateway.route(p, 0, "admin", "app", "/admin/**", "Authenticate=ops");
+        Gateway.route(p, 1, "public", "app", "/public/**");
         gateway = Gateway.start(p);
     }
 

@@ -24,15 +24,14 @@ class RequestLimitsTest {
     @BeforeAll
     static void start() {
         backend = new RecordingBackend();
-        gateway = Gateway.start(Map.of(
-                "turnpike.upstreams.echo.servers[0].address", backend.address(),
-                "spring.cloud.gateway.server.webflux.routes[0].id", "echo",
-                "spring.cloud.gateway.server.webflux.routes[0].uri", "lb://echo",
-                "spring.cloud.gateway.server.webflux.routes[0].predicates[0]", "Path=/**",
-                "turnpike.http.max-body-size", "1KB",
-                "turnpike.http.header-timeout", "1s",
-                "server.netty.max-initial-line-length", "2KB",
-                "server.max-http-request-header-size", "4KB"));
+        Map<String, Object> properties = new java.util.LinkedHashMap<>();
+        properties.put("turnpike.upstreams.echo.servers[0].address", backend.address());
+        Gateway.route(properties, 0, "echo", "echo", "/**");
+        properties.put("turnpike.http.max-body-size", "1KB");
+        properties.put("turnpike.http.header-timeout", "1s");
+        properties.put("server.netty.max-initial-line-length", "2KB");
+        properties.put("server.max-http-request-header-size", "4KB");
+        gateway = Gateway.start(properties);
     }
 
     @AfterAll

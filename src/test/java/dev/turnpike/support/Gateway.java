@@ -61,6 +61,18 @@ public final class Gateway implements AutoCloseable {
         return properties;
     }
 
+    /** Adds route {@code index}: {@code Path=<path>} to {@code lb://<upstream>}, with the given filters in order. */
+    public static void route(Map<String, Object> properties, int index, String id, String upstream, String path,
+                             String... filters) {
+        String prefix = "spring.cloud.gateway.server.webflux.routes[" + index + "].";
+        properties.put(prefix + "id", id);
+        properties.put(prefix + "uri", "lb://" + upstream);
+        properties.put(prefix + "predicates[0]", "Path=" + path);
+        for (int i = 0; i < filters.length; i++) {
+            properties.put(prefix + "filters[" + i + "]", filters[i]);
+        }
+    }
+
     public int port() {
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }
