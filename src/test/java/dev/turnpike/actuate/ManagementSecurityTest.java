@@ -58,6 +58,9 @@ class ManagementSecurityTest {
                 assertThat(post(port, "/actuator/loggers/dev.turnpike", Gateway.basic(Gateway.MANAGER, Gateway.MANAGER_PASSWORD)))
                         .as("admin may change state").isEqualTo(204);
                 assertThat(Gateway.backendOf(gateway.get("/actuator/upstreams"))).as("the traffic port only proxies").isEqualTo("a");
+                assertThat(gateway.context().getBeanNamesForType(
+                        org.springframework.cloud.gateway.actuate.AbstractGatewayControllerEndpoint.class))
+                        .as("no route writes over HTTP").isEmpty();
             }
         }
     }
