@@ -31,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
  * @param security authenticators, identity headers, and gateway-wide blocking
  * @param management who may read and change the management endpoints
  * @param rateLimit where RateLimit buckets live when Redis is configured, and what happens when it is down
+ * @param cache limits of the response cache used by ResponseCache routes
  */
 @Validated
 @ConfigurationProperties("turnpike")
@@ -45,7 +46,20 @@ public record TurnpikeProperties(
         @Valid @NotNull @DefaultValue Http http,
         @Valid @NotNull @DefaultValue SecuritySettings security,
         @Valid @NotNull @DefaultValue Management management,
-        @Valid @NotNull @DefaultValue RateLimit rateLimit) {
+        @Valid @NotNull @DefaultValue RateLimit rateLimit,
+        @Valid @NotNull @DefaultValue Cache cache) {
+
+    /**
+     * @param maxSize total bytes the cache may hold; beyond it the least valuable entries go
+     * @param maxEntrySize a response larger than this streams through without being stored
+     * @param coalesceTimeout how long concurrent misses for one key wait for its one backend request
+     * @param storeSetCookie also store responses that carry Set-Cookie (off: one user's cookie would reach others)
+     */
+    public record Cache(@NotNull @DefaultValue("64MB") DataSize maxSize,
+                        @NotNull @DefaultValue("1MB") DataSize maxEntrySize,
+                        @NotNull @DefaultValue("5s") Duration coalesceTimeout,
+                        boolean storeSetCookie) {
+    }
 
     /**
      * @param redisFailure while Redis is unreachable: {@code local} (each instance limits on its own), {@code allow} or {@code deny} (503)

@@ -3,6 +3,7 @@ package dev.turnpike.ratelimit;
 import dev.turnpike.security.AuthenticateGatewayFilterFactory;
 import dev.turnpike.security.ClientAddress;
 import dev.turnpike.security.EventLoopReturn;
+import dev.turnpike.security.GuardOrder;
 import dev.turnpike.security.Identity;
 import dev.turnpike.security.SecurityRejections;
 import java.time.Duration;
@@ -84,7 +85,7 @@ public class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
         Limit limit = new Limit(config.getRate(), config.getPeriod(), config.getBurst() == 0 ? config.getRate() : config.getBurst());
         Function<ServerWebExchange, String> key = keyResolver(config.getKey());
         String limitHeader = Long.toString(limit.burst());
-        return (exchange, chain) -> {
+        return GuardOrder.guard((exchange, chain) -> {
             String bucket = SecurityRejections.routeId(exchange) + ":" + key.apply(exchange);
             return EventLoopReturn.of(buckets.take(bucket, limit), exchange).flatMap(take -> {
                 HttpHeaders headers = exchange.getResponse().getHeaders();
@@ -101,7 +102,7 @@ public class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
                 retry.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (take.retryAfterMillis() + 999) / 1000)));
                 return rejections.refuse(exchange, HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "too many requests", retry);
             });
-        };
+        });
     }
 
     static Function<ServerWebExchange, String> keyResolver(String key) {

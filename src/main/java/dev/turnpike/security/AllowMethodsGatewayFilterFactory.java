@@ -49,8 +49,8 @@ public class AllowMethodsGatewayFilterFactory extends AbstractGatewayFilterFacto
                 .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
         HttpHeaders allow = new HttpHeaders();
         allow.set(HttpHeaders.ALLOW, String.join(", ", allowed));
-        return (exchange, chain) -> allowed.contains(exchange.getRequest().getMethod().name()) ? chain.filter(exchange)
+        return GuardOrder.guard((exchange, chain) -> allowed.contains(exchange.getRequest().getMethod().name()) ? chain.filter(exchange)
                 : rejections.refuse(exchange, HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
-                        exchange.getRequest().getMethod().name() + " is not allowed here", allow);
+                        exchange.getRequest().getMethod().name() + " is not allowed here", allow));
     }
 }

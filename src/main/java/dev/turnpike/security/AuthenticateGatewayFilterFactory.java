@@ -70,7 +70,7 @@ public class AuthenticateGatewayFilterFactory extends AbstractGatewayFilterFacto
         if (chosen.isEmpty()) {
             throw new IllegalArgumentException("Authenticate needs at least one authenticator name");
         }
-        return (exchange, chain) -> {
+        return GuardOrder.guard((exchange, chain) -> {
             List<Verdict> seen = new ArrayList<>(chosen.size());
             return EventLoopReturn.of(authenticate(exchange.getRequest(), chosen, 0, seen), exchange).flatMap(result -> {
                     if (!(result instanceof Verdict.Accepted accepted)) {
@@ -87,7 +87,7 @@ public class AuthenticateGatewayFilterFactory extends AbstractGatewayFilterFacto
                     authenticated.getAttributes().put(IDENTITY_ATTRIBUTE, identity);
                     return chain.filter(authenticated);
                 });
-        };
+        });
     }
 
     /** The exchange attribute that holds the caller's {@link Identity} once authenticated. */

@@ -57,10 +57,10 @@ public class BlockHeadersGatewayFilterFactory extends AbstractGatewayFilterFacto
     @Override
     public GatewayFilter apply(Config config) {
         HeaderRule rule = HeaderRule.of(config.getName(), config.getValue(), config.getStatus());
-        return (exchange, chain) -> {
+        return GuardOrder.guard((exchange, chain) -> {
             String header = rule.match(exchange.getRequest().getHeaders());
             return header == null ? chain.filter(exchange)
                     : rejections.refuse(exchange, rule.status(), "blocked-header", "header " + header + " is not accepted");
-        };
+        });
     }
 }

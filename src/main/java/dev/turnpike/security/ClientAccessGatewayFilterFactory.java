@@ -48,7 +48,7 @@ public class ClientAccessGatewayFilterFactory extends AbstractGatewayFilterFacto
     public GatewayFilter apply(Config config) {
         AddressRule rule = new AddressRule(config.getAllow().stream().map(IpRange::parse).toList(),
                 config.getDeny().stream().map(IpRange::parse).toList());
-        return (exchange, chain) -> rule.permits(ClientAddress.of(exchange)) ? chain.filter(exchange)
-                : rejections.refuse(exchange, HttpStatus.FORBIDDEN, "client-address", "this client address is not allowed");
+        return GuardOrder.guard((exchange, chain) -> rule.permits(ClientAddress.of(exchange)) ? chain.filter(exchange)
+                : rejections.refuse(exchange, HttpStatus.FORBIDDEN, "client-address", "this client address is not allowed"));
     }
 }

@@ -50,7 +50,7 @@ public class RequireClaimGatewayFilterFactory extends AbstractGatewayFilterFacto
     public GatewayFilter apply(Config config) {
         String claim = config.getClaim();
         String expected = config.getValue();
-        return (exchange, chain) -> {
+        return GuardOrder.guard((exchange, chain) -> {
             Identity identity = exchange.getAttribute(AuthenticateGatewayFilterFactory.IDENTITY_ATTRIBUTE);
             if (identity == null) {
                 return rejections.refuse(exchange, HttpStatus.UNAUTHORIZED, "missing-credentials", "credentials required");
@@ -61,6 +61,6 @@ public class RequireClaimGatewayFilterFactory extends AbstractGatewayFilterFacto
                     : actual != null && expected.equals(String.valueOf(actual));
             return matches ? chain.filter(exchange)
                     : rejections.refuse(exchange, HttpStatus.FORBIDDEN, "claim-mismatch", "claim " + claim + " does not allow this");
-        };
+        });
     }
 }

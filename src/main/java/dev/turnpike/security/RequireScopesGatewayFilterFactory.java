@@ -50,7 +50,7 @@ public class RequireScopesGatewayFilterFactory extends AbstractGatewayFilterFact
         HttpHeaders challenge = new HttpHeaders();
         challenge.add(HttpHeaders.WWW_AUTHENTICATE,
                 "Bearer error=\"insufficient_scope\", scope=\"" + String.join(" ", required) + "\"");
-        return (exchange, chain) -> {
+        return GuardOrder.guard((exchange, chain) -> {
             Identity identity = exchange.getAttribute(AuthenticateGatewayFilterFactory.IDENTITY_ATTRIBUTE);
             if (identity == null) {
                 return rejections.refuse(exchange, HttpStatus.UNAUTHORIZED, "missing-credentials", "credentials required");
@@ -62,6 +62,6 @@ public class RequireScopesGatewayFilterFactory extends AbstractGatewayFilterFact
                 }
             }
             return chain.filter(exchange);
-        };
+        });
     }
 }
