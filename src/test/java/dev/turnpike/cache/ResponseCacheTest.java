@@ -31,7 +31,10 @@ import reactor.netty.http.server.HttpServer;
 class ResponseCacheTest {
 
     private static final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
     private static DisposableServer backend;
+    private static DisposableServer fragile;
+    private static final java.util.Set<io.netty.channel.Channel> fragileConnections = ConcurrentHashMap.newKeySet();
     private static Gateway gateway;
 
     @BeforeAll
@@ -53,6 +56,12 @@ class ResponseCacheTest {
                     if (q.containsKey("etag")) {
                         response.header("ETag", "\"" + q.get("etag") + "\"");
                     }
+                    if (q.containsKey("etag") && ("\"" + q.get("etag") + "\"").equals(request.requestHeaders().get("If-None-Match"))) {
+                        return response.status(304).send();
+                    }
+                    if (q.containsKey("fail") && failing.get()) {
+                        return response.status(500).sendString(Mono.just("backend failure"));
+                    }
                     String lang = request.requestHeaders().get("Accept-Language", "-");
                     String body = q.containsKey("size") ? "b".repeat(Integer.parseInt(q.get("size")))
                             : path + " #" + count + " lang=" + lang;
@@ -61,14 +70,23 @@ class ResponseCacheTest {
                             .then(response.status(200).header("Content-Type", "text/plain").sendString(Mono.just(body)).then());
                 })
                 .bindNow();
+        fragile = HttpServer.create().host("127.0.0.1").port(0)
+                .doOnConnection(connection -> fragileConnections.add(connection.channel()))
+                .handle((request, response) -> response.header("Cache-Control", "max-age=1")
+                        .sendString(Mono.just("fragile #" + hits.computeIfAbsent("fragile", k -> new AtomicInteger()).incrementAndGet())))
+                .bindNow();
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("turnpike.upstreams.app.servers[0].address", "127.0.0.1:" + backend.port());
+        p.put("turnpike.upstreams.fragile.servers[0].address", "127.0.0.1:" + fragile.port());
         p.put("turnpike.cache.max-entry-size", "4KB");
         p.put("turnpike.security.basic.ops.users[0].name", "alice");
         p.put("turnpike.security.basic.ops.users[0].password", "{bcrypt}" + new BCryptPasswordEncoder(4).encode("pw"));
         Gateway.route(p, 0, "private", "app", "/private/**", "ResponseCache", "Authenticate=ops");
         Gateway.route(p, 1, "defaulted", "app", "/defaulted/**", "ResponseCache=60s");
-        Gateway.route(p, 2, "cached", "app", "/**", "ResponseCache");
+        Gateway.route(p, 2, "fragile", "fragile", "/fragile/**");
+        p.put("spring.cloud.gateway.server.webflux.routes[2].filters[0].name", "ResponseCache");
+        p.put("spring.cloud.gateway.server.webflux.routes[2].filters[0].args.stale-if-error", "60s");
+        Gateway.route(p, 3, "cached", "app", "/**", "ResponseCache");
         gateway = Gateway.start(p);
     }
 
@@ -76,6 +94,7 @@ class ResponseCacheTest {
     static void stop() {
         gateway.close();
         backend.disposeNow();
+        fragile.disposeNow();
     }
 
     private static Map<String, String> query(String uri) {
@@ -245,5 +264,62 @@ class ResponseCacheTest {
         assertThat(cache(get(path, "Authorization", Gateway.basic("alice", "pw")))).isEqualTo("HIT");
         assertThat(get(path).statusCode()).isEqualTo(401);
         assertThat(backendHits(path)).isEqualTo(1);
+    }
+
+    @Test
+    void staleWhileRevalidateAnswersAtOnceAndRefreshesOnce() throws Exception {
+        String path = "/swr?cc=max-age=1,%20stale-while-revalidate=30";
+        String first = get(path).body();
+        Thread.sleep(1200);
+        HttpResponse<String> stale = get(path);
+        assertThat(cache(stale)).isEqualTo("STALE");
+        assertThat(stale.body()).isEqualTo(first);
+        Gateway.await(Duration.ofSeconds(5), () -> backendHits(path) == 2, "one background refresh");
+        Gateway.await(Duration.ofSeconds(5), () -> cache(get(path)).equals("HIT"), "the refreshed entry");
+        assertThat(get(path).body()).contains("#2");
+        assertThat(backendHits(path)).isEqualTo(2);
+    }
+
+    @Test
+    void aStaleEntryWithAnEtagIsRevalidatedAndA304RefreshesIt() throws Exception {
+        String path = "/reval?cc=max-age=1&etag=v1";
+        String first = get(path).body();
+        Thread.sleep(1200);
+        HttpResponse<String> revalidated = get(path);
+        assertThat(revalidated.statusCode()).isEqualTo(200);
+        assertThat(cache(revalidated)).isEqualTo("REVALIDATED");
+        assertThat(revalidated.body()).isEqualTo(first);
+        assertThat(revalidated.headers().firstValue("ETag")).hasValue("\"v1\"");
+        assertThat(cache(get(path))).isEqualTo("HIT");
+        assertThat(backendHits(path)).isEqualTo(2);
+    }
+
+    @Test
+    void staleIfErrorServesTheStaleEntryWhenTheBackendFails() throws Exception {
+        String path = "/sie?cc=max-age=1,%20stale-if-error=60&fail=1";
+        String first = get(path).body();
+        failing.set(true);
+        try {
+            Thread.sleep(1200);
+            HttpResponse<String> stale = get(path);
+            assertThat(stale.statusCode()).isEqualTo(200);
+            assertThat(cache(stale)).isEqualTo("STALE");
+            assertThat(stale.body()).isEqualTo(first);
+        } finally {
+            failing.set(false);
+        }
+    }
+
+    @Test
+    void aRoutesStaleIfErrorCoversABackendThatIsGone() throws Exception {
+        String first = get("/fragile/page").body();
+        assertThat(first).startsWith("fragile #");
+        fragile.disposeNow();
+        fragileConnections.forEach(io.netty.channel.Channel::close);
+        Thread.sleep(1200);
+        HttpResponse<String> stale = get("/fragile/page");
+        assertThat(stale.statusCode()).isEqualTo(200);
+        assertThat(cache(stale)).isEqualTo("STALE");
+        assertThat(stale.body()).isEqualTo(first);
     }
 }
