@@ -29,6 +29,11 @@ public class ActuateConfiguration {
     }
 
     @Bean
+    ResponseCacheEndpoint responseCacheEndpoint(dev.turnpike.cache.ResponseCacheStore store) {
+        return new ResponseCacheEndpoint(store);
+    }
+
+    @Bean
     UpstreamsEndpoint upstreamsEndpoint(UpstreamRegistry registry) {
         return new UpstreamsEndpoint(registry);
     }

@@ -196,7 +196,7 @@ public class ResponseCacheGatewayFilterFactory extends AbstractGatewayFilterFact
                         metrics.request(route, "revalidated");
                         return new CapturingResponse.Replace(() -> {
                             CachedResponse refreshed = refreshed(stale, response.getHeaders(), requestTime, authorized, rules);
-                            store.put(key, varyNames(refreshed.headers()), request.getHeaders(), refreshed);
+                            store.put(route, key, varyNames(refreshed.headers()), request.getHeaders(), refreshed);
                             return serveInstead(exchange, refreshed, "REVALIDATED");
                         });
                     }
@@ -209,8 +209,8 @@ public class ResponseCacheGatewayFilterFactory extends AbstractGatewayFilterFact
                     Duration lifetime = status == null ? null : CachePolicy.storableLifetime(status, response.getHeaders(),
                             authorized, settings.storeSetCookie(), rules.defaultTtl(), requestTime);
                     return lifetime == null ? CapturingResponse.PASS
-                            : new CapturingResponse.Keep(body -> store(key, request.getHeaders(), status, response.getHeaders(),
-                                    requestTime, lifetime, body));
+                            : new CapturingResponse.Keep(body -> store(route, key, request.getHeaders(), status,
+                                    response.getHeaders(), requestTime, lifetime, body));
                 });
         Mono<Void> forward = chain.filter(exchange.mutate().request(forwarded).response(capturing).build());
         if (stale == null) {
@@ -250,13 +250,14 @@ public class ResponseCacheGatewayFilterFactory extends AbstractGatewayFilterFact
                     }
                     if (status.value() == 304) {
                         CachedResponse refreshed = refreshed(stale, detached.getHeaders(), requestTime, authorized, rules);
-                        store.put(key, varyNames(refreshed.headers()), request.getHeaders(), refreshed);
+                        store.put(routeId(exchange), key, varyNames(refreshed.headers()), request.getHeaders(), refreshed);
                         return;
                     }
                     Duration lifetime = CachePolicy.storableLifetime(status, detached.getHeaders(), authorized,
                             settings.storeSetCookie(), rules.defaultTtl(), requestTime);
                     if (lifetime != null && detached.body().length <= settings.maxEntrySize().toBytes()) {
-                        store(key, request.getHeaders(), status, detached.getHeaders(), requestTime, lifetime, detached.body());
+                        store(routeId(exchange), key, request.getHeaders(), status, detached.getHeaders(), requestTime, lifetime,
+                                detached.body());
                     }
                 }))
                 .doFinally(signal -> {
@@ -300,7 +301,7 @@ public class ResponseCacheGatewayFilterFactory extends AbstractGatewayFilterFact
         return entry(stale.status(), headers, stale.body(), requestTime, responseTime, lifetime == null ? Duration.ZERO : lifetime);
     }
 
-    private void store(String key, HttpHeaders requestHeaders, HttpStatusCode status, HttpHeaders responseHeaders,
+    private void store(String route, String key, HttpHeaders requestHeaders, HttpStatusCode status, HttpHeaders responseHeaders,
                        Instant requestTime, Duration lifetime, byte[] body) {
         HttpHeaders headers = new HttpHeaders();
         responseHeaders.forEach((name, values) -> {
@@ -309,7 +310,7 @@ public class ResponseCacheGatewayFilterFactory extends AbstractGatewayFilterFact
             }
         });
         CachedResponse entry = entry(status, headers, body, requestTime, Instant.now(), lifetime);
-        store.put(key, varyNames(headers), requestHeaders, entry);
+        store.put(route, key, varyNames(headers), requestHeaders, entry);
     }
 
     private static CachedResponse entry(HttpStatusCode status, HttpHeaders headers, byte[] body, Instant requestTime,

@@ -20,8 +20,8 @@ import org.springframework.http.HttpHeaders;
 public final class ResponseCacheStore {
 
     private final Cache<String, CachedResponse> entries;
-    /** Per primary key: the request headers its responses vary on, and the keys of the variants stored. */
-    private record Variants(List<String> names, Set<String> keys) {
+    /** Per primary key: the route that stored it, the request headers its responses vary on, and the keys of the variants stored. */
+    private record Variants(String route, List<String> names, Set<String> keys) {
     }
 
     private final Cache<String, Variants> variants = Caffeine.newBuilder().maximumSize(100_000).build();
@@ -48,9 +48,10 @@ public final class ResponseCacheStore {
         return known == null ? null : entries.getIfPresent(key(primaryKey, known.names(), request));
     }
 
-    public void put(String primaryKey, List<String> vary, HttpHeaders request, CachedResponse entry) {
+    public void put(String route, String primaryKey, List<String> vary, HttpHeaders request, CachedResponse entry) {
         Variants known = variants.asMap().compute(primaryKey, (k, current) ->
-                current != null && current.names().equals(vary) ? current : new Variants(List.copyOf(vary), ConcurrentHashMap.newKeySet()));
+                current != null && current.names().equals(vary) && current.route().equals(route) ? current
+                        : new Variants(route, List.copyOf(vary), ConcurrentHashMap.newKeySet()));
         String key = key(primaryKey, vary, request);
         known.keys().add(key);
         entries.put(key, entry);
@@ -62,6 +63,36 @@ public final class ResponseCacheStore {
         if (known != null) {
             entries.invalidateAll(known.keys());
         }
+    }
+
+    /** Drops the entries of one URL ({@code scheme://host/path?query}); returns how many URLs were dropped. */
+    public int purgeUrl(String url) {
+        return purge(primary -> primary.equals(url));
+    }
+
+    /** Drops the entries whose path starts with the prefix, on any host. */
+    public int purgePathPrefix(String prefix) {
+        return purge(primary -> pathOf(primary).startsWith(prefix));
+    }
+
+    /** Drops everything one route stored. */
+    public int purgeRoute(String route) {
+        java.util.List<String> doomed = variants.asMap().entrySet().stream()
+                .filter(e -> e.getValue().route().equals(route)).map(java.util.Map.Entry::getKey).toList();
+        doomed.forEach(this::invalidate);
+        return doomed.size();
+    }
+
+    private int purge(java.util.function.Predicate<String> primary) {
+        java.util.List<String> doomed = variants.asMap().keySet().stream().filter(primary).toList();
+        doomed.forEach(this::invalidate);
+        return doomed.size();
+    }
+
+    private static String pathOf(String primaryKey) {
+        int scheme = primaryKey.indexOf("://");
+        int path = scheme < 0 ? -1 : primaryKey.indexOf('/', scheme + 3);
+        return path < 0 ? "" : primaryKey.substring(path);
     }
 
     private static String key(String primaryKey, List<String> vary, HttpHeaders request) {

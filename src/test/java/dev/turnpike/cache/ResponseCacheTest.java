@@ -322,4 +322,35 @@ class ResponseCacheTest {
         assertThat(cache(stale)).isEqualTo("STALE");
         assertThat(stale.body()).isEqualTo(first);
     }
+
+    private static int purge(String query, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.managementPort() + "/actuator/responsecache?" + query)).DELETE();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void anAdminPurgesOneUrlAPathPrefixOrARoute() throws Exception {
+        String admin = Gateway.basic(Gateway.MANAGER, Gateway.MANAGER_PASSWORD);
+        for (String path : List.of("/purge/a?cc=max-age=60", "/purge/b?cc=max-age=60", "/kept?cc=max-age=60", "/defaulted/p")) {
+            get(path);
+            assertThat(cache(get(path))).as(path).isEqualTo("HIT");
+        }
+        assertThat(purge("url=" + java.net.URLEncoder.encode("http://127.0.0.1:" + gateway.port() + "/purge/a?cc=max-age=60",
+                java.nio.charset.StandardCharsets.UTF_8), null)).isEqualTo(401);
+        assertThat(purge("url=" + java.net.URLEncoder.encode("http://127.0.0.1:" + gateway.port() + "/purge/a?cc=max-age=60",
+                java.nio.charset.StandardCharsets.UTF_8), admin)).isEqualTo(200);
+        assertThat(cache(get("/purge/a?cc=max-age=60"))).isEqualTo("MISS");
+        assertThat(cache(get("/purge/b?cc=max-age=60"))).isEqualTo("HIT");
+        assertThat(purge("prefix=/purge/", admin)).isEqualTo(200);
+        assertThat(cache(get("/purge/b?cc=max-age=60"))).isEqualTo("MISS");
+        assertThat(purge("route=defaulted", admin)).isEqualTo(200);
+        assertThat(cache(get("/defaulted/p"))).isEqualTo("MISS");
+        assertThat(cache(get("/kept?cc=max-age=60"))).isEqualTo("HIT");
+        assertThat(purge("prefix=/x&route=cached", admin)).isEqualTo(400);
+    }
 }
