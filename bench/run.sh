@@ -2,6 +2,7 @@
 # Builds the gateway (and, for l7, stock Spring Cloud Gateway), then runs one peer benchmark in one run,
 # each proxy alone on CPU 1 (needs: apt-get install -y wrk nginx libnginx-mod-stream haproxy openssl):
 #   bench/run.sh l7 [seconds] [connections]   backend direct, nginx, HAProxy, stock SCG, Turnpike (HTTP)
+#   bench/run.sh cache [seconds] [connections] the same peers on /cached, a response each may cache
 #   bench/run.sh l4 [seconds]                 backend direct, nginx stream, HAProxy mode tcp, Turnpike TCP listener
 #   bench/run.sh tls [seconds]                nginx ssl_preread, HAProxy req.ssl_sni, Turnpike TLS passthrough
 #   bench/run.sh jwt [seconds] [connections]  Turnpike: a JWT-checked route against an open one, same run
@@ -34,6 +35,13 @@ case "$WHAT" in
     fi
     VANILLA_JAR=/tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar GATEWAY_PORT=8080 GATEWAY_PATH=/ \
       "$SHARED/bench/l7-peers.sh" "${1:-10}" "${2:-64}" ;;
+  cache)
+    if [ ! -f /tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar ]; then
+      rm -rf /tmp/vanilla-scg && cp -r "$SHARED/bench/vanilla-scg" /tmp/vanilla-scg
+      (cd /tmp/vanilla-scg && mvn -B -q package -DskipTests)
+    fi
+    VANILLA_JAR=/tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar GATEWAY_PORT=8080 GATEWAY_PATH=/cached \
+      "$SHARED/bench/l7-peers.sh" "${1:-10}" "${2:-64}" /cached ;;
   l4)
     GATEWAY_L4_PORT=9000 "$SHARED/bench/l4-peers.sh" "${1:-8}" ;;
   tls)
@@ -42,5 +50,5 @@ case "$WHAT" in
     exec "$PROJECT/bench/jwt-cost.sh" "${1:-10}" "${2:-64}" ;;
   idle)
     exec "$PROJECT/bench/idle-connections.sh" "${1:-5000}" ;;
-  *) echo "usage: bench/run.sh l7|l4|tls|jwt|idle [args]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh l7|cache|l4|tls|jwt|idle [args]" >&2; exit 2 ;;
 esac
