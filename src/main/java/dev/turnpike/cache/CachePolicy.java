@@ -19,10 +19,17 @@ final class CachePolicy {
     private CachePolicy() {
     }
 
-    /** Whether the request may be answered from the cache at all (it may still have to go to the backend). */
+    /** Statuses never stored: partial content (ranges are not served from the cache) and answers to conditions. */
+    private static final Set<Integer> NEVER = Set.of(206, 304);
+
+    /**
+     * Whether the request may be answered from the cache at all (it may still have to go to the
+     * backend). Range requests go straight through: the cache stores and serves whole bodies only.
+     */
     static boolean cacheableRequest(ServerHttpRequest request) {
         HttpMethod method = request.getMethod();
         return (method == HttpMethod.GET || method == HttpMethod.HEAD)
+                && !request.getHeaders().containsHeader(HttpHeaders.RANGE)
                 && !CacheControl.parse(request.getHeaders().get(HttpHeaders.CACHE_CONTROL)).has("no-store");
     }
 
@@ -46,6 +53,9 @@ final class CachePolicy {
      */
     static Duration storableLifetime(HttpStatusCode status, HttpHeaders response, boolean requestHadAuthorization,
                                      boolean storeSetCookie, Duration defaultTtl, Instant now) {
+        if (NEVER.contains(status.value()) || status.is1xxInformational()) {
+            return null;
+        }
         CacheControl control = CacheControl.parse(response.get(HttpHeaders.CACHE_CONTROL));
         if (control.has("no-store") || control.has("private")) {
             return null;

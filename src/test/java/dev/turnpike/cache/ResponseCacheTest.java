@@ -153,13 +153,22 @@ class ResponseCacheTest {
 
     @Test
     void whatMustNotBeStoredGoesToTheBackendEachTime() {
-        for (String path : List.of("/ns?cc=no-store", "/pv?cc=private,%20max-age=60", "/ck?cc=max-age=60&cookie=1",
+        for (String path : List.of("/ns?cc=no-store", "/nn?cc=max-age=60,%20no-cache,%20no-store", "/pv?cc=private,%20max-age=60", "/ck?cc=max-age=60&cookie=1",
                 "/nf?cc=no-cache", "/vs?cc=max-age=60&vary=*", "/plain")) {
             get(path);
             HttpResponse<String> second = get(path);
             assertThat(cache(second)).as(path).isEqualTo("MISS");
             assertThat(backendHits(path)).as(path).isEqualTo(2);
         }
+    }
+
+    @Test
+    void rangeRequestsGoStraightThrough() {
+        String path = "/range?cc=max-age=60";
+        get(path);
+        HttpResponse<String> ranged = get(path, "Range", "bytes=0-3");
+        assertThat(cache(ranged)).isEqualTo("BYPASS");
+        assertThat(backendHits(path)).isEqualTo(2);
     }
 
     @Test
