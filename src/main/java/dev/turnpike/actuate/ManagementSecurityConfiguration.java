@@ -28,8 +28,6 @@ import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
-import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
-import org.springframework.security.web.server.firewall.StrictServerWebExchangeFirewall;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import reactor.core.publisher.Mono;
@@ -39,7 +37,8 @@ import reactor.core.publisher.Mono;
  * status; details only to a signed-in user), everything else needs a user or bearer token from
  * {@code turnpike.management}; reading needs the role {@code read} or {@code admin}, anything that
  * changes state {@code admin}. With nobody configured those endpoints are off. Only requests to
- * the management endpoints pass through this chain; gateway traffic never does.
+ * the management port pass through Spring Security ({@link ManagementOnlySecurity}), with its strict
+ * firewall; gateway traffic has its own checks (the hygiene package) and never enters it.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -52,15 +51,9 @@ public class ManagementSecurityConfiguration {
         return new ManagementPort();
     }
 
-    /**
-     * Spring Security's strict firewall guards the management port only. Gateway traffic has its
-     * own, HTTP-level checks before routing (see the hygiene package), and must forward what they
-     * let through, such as an encoded CR in a path, which the strict firewall would refuse.
-     */
     @Bean
-    ServerWebExchangeFirewall managementFirewall(ManagementPort port) {
-        StrictServerWebExchangeFirewall strict = new StrictServerWebExchangeFirewall();
-        return exchange -> port.matches(exchange) ? strict.getFirewalledExchange(exchange) : Mono.just(exchange);
+    static ManagementOnlySecurity managementOnlySecurity(org.springframework.beans.factory.ObjectProvider<ManagementPort> port) {
+        return new ManagementOnlySecurity(port);
     }
 
     @Bean
