@@ -1,5 +1,6 @@
 package dev.turnpike.cache;
 
+import dev.turnpike.metrics.RouteTag;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,8 +15,6 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.cloud.gateway.filter.OrderedGatewayFilter;
 import org.springframework.cloud.gateway.filter.factory.AbstractGatewayFilterFactory;
-import org.springframework.cloud.gateway.route.Route;
-import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -97,7 +96,7 @@ public class ResponseCacheGatewayFilterFactory extends AbstractGatewayFilterFact
 
     private Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain, RouteRules rules) {
         ServerHttpRequest request = exchange.getRequest();
-        String route = routeId(exchange);
+        String route = RouteTag.of(exchange);
         if (!CachePolicy.cacheableRequest(request)) {
             exchange.getResponse().getHeaders().set("X-Cache", "BYPASS");
             metrics.request(route, "bypass");
@@ -178,7 +177,7 @@ public class ResponseCacheGatewayFilterFactory extends AbstractGatewayFilterFact
      */
     private Mono<Void> fetch(ServerWebExchange exchange, GatewayFilterChain chain, String key, RouteRules rules,
                              CachedResponse stale) {
-        String route = routeId(exchange);
+        String route = RouteTag.of(exchange);
         ServerHttpRequest request = exchange.getRequest();
         if (request.getMethod() == HttpMethod.HEAD) {
             metrics.request(route, "miss");
@@ -250,13 +249,13 @@ public class ResponseCacheGatewayFilterFactory extends AbstractGatewayFilterFact
                     }
                     if (status.value() == 304) {
                         CachedResponse refreshed = refreshed(stale, detached.getHeaders(), requestTime, authorized, rules);
-                        store.put(routeId(exchange), key, varyNames(refreshed.headers()), request.getHeaders(), refreshed);
+                        store.put(RouteTag.of(exchange), key, varyNames(refreshed.headers()), request.getHeaders(), refreshed);
                         return;
                     }
                     Duration lifetime = CachePolicy.storableLifetime(status, detached.getHeaders(), authorized,
                             settings.storeSetCookie(), rules.defaultTtl(), requestTime);
                     if (lifetime != null && detached.body().length <= settings.maxEntrySize().toBytes()) {
-                        store(routeId(exchange), key, request.getHeaders(), status, detached.getHeaders(), requestTime, lifetime,
+                        store(RouteTag.of(exchange), key, request.getHeaders(), status, detached.getHeaders(), requestTime, lifetime,
                                 detached.body());
                     }
                 }))
@@ -396,10 +395,5 @@ public class ResponseCacheGatewayFilterFactory extends AbstractGatewayFilterFact
         String query = uri.getRawQuery();
         return uri.getScheme() + "://" + (host == null ? "" : host.toLowerCase(Locale.ROOT)) + uri.getRawPath()
                 + (query == null ? "" : "?" + query);
-    }
-
-    private static String routeId(ServerWebExchange exchange) {
-        Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-        return route == null ? "none" : route.getId();
     }
 }

@@ -1,5 +1,6 @@
 package dev.turnpike.ratelimit;
 
+import dev.turnpike.metrics.RouteTag;
 import dev.turnpike.security.AuthenticateGatewayFilterFactory;
 import dev.turnpike.security.ClientAddress;
 import dev.turnpike.security.EventLoopReturn;
@@ -86,7 +87,7 @@ public class RateLimitGatewayFilterFactory extends AbstractGatewayFilterFactory<
         Function<ServerWebExchange, String> key = keyResolver(config.getKey());
         String limitHeader = Long.toString(limit.burst());
         return GuardOrder.guard((exchange, chain) -> {
-            String bucket = SecurityRejections.routeId(exchange) + ":" + key.apply(exchange);
+            String bucket = RouteTag.of(exchange) + ":" + key.apply(exchange);
             return EventLoopReturn.of(buckets.take(bucket, limit), exchange).flatMap(take -> {
                 HttpHeaders headers = exchange.getResponse().getHeaders();
                 headers.set("X-RateLimit-Limit", limitHeader);

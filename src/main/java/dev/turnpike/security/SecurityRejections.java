@@ -1,11 +1,8 @@
 package dev.turnpike.security;
 
-import io.micrometer.core.instrument.Counter;
+import dev.turnpike.metrics.RouteTag;
+import dev.turnpike.metrics.TaggedCounters;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.cloud.gateway.route.Route;
-import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -19,14 +16,11 @@ import reactor.core.publisher.Mono;
  */
 public final class SecurityRejections {
 
-    private record Key(String route, String reason) {
-    }
-
-    private final MeterRegistry registry;
-    private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+    private final TaggedCounters rejections;
 
     public SecurityRejections(MeterRegistry registry) {
-        this.registry = registry;
+        this.rejections = new TaggedCounters(registry, "turnpike.security.rejections",
+                "Requests refused by a security policy, by route and reason", "route", "reason");
     }
 
     public Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, String reason, String message) {
@@ -34,7 +28,7 @@ public final class SecurityRejections {
     }
 
     public Mono<Void> refuse(ServerWebExchange exchange, HttpStatus status, String reason, String message, HttpHeaders headers) {
-        count(routeId(exchange), reason);
+        count(RouteTag.of(exchange), reason);
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(status);
         response.getHeaders().addAll(headers);
@@ -45,16 +39,6 @@ public final class SecurityRejections {
     }
 
     public void count(String route, String reason) {
-        counters.computeIfAbsent(new Key(route, reason), k -> Counter.builder("turnpike.security.rejections")
-                .description("Requests refused by a security policy, by route and reason")
-                .tag("route", k.route())
-                .tag("reason", k.reason())
-                .register(registry)).increment();
-    }
-
-    /** The id of the route the exchange matched, or {@code none}. */
-    public static String routeId(ServerWebExchange exchange) {
-        Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-        return route == null ? "none" : route.getId();
+        rejections.increment(route, reason);
     }
 }

@@ -1,10 +1,8 @@
 package dev.turnpike.l7.hygiene;
 
-import io.micrometer.core.instrument.Counter;
+import dev.turnpike.metrics.TaggedCounters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -16,8 +14,7 @@ public final class HttpHardening {
     private final long maxBodyBytes;
     private final long headerTimeoutNanos;
     private final long keepAliveTimeoutNanos;
-    private final MeterRegistry registry;
-    private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+    private final TaggedCounters rejections;
 
     /**
      * @param maxBodySize the largest request body accepted, announced or chunked (413 above it)
@@ -28,7 +25,8 @@ public final class HttpHardening {
         this.maxBodyBytes = maxBodySize.toBytes();
         this.headerTimeoutNanos = headerTimeout.toNanos();
         this.keepAliveTimeoutNanos = keepAliveTimeout.toNanos();
-        this.registry = registry;
+        this.rejections = new TaggedCounters(registry, "turnpike.http.rejections",
+                "Requests refused before routing, by reason", "reason");
     }
 
     long maxBodyBytes() {
@@ -44,9 +42,6 @@ public final class HttpHardening {
     }
 
     void rejected(String reason) {
-        rejections.computeIfAbsent(reason, r -> Counter.builder("turnpike.http.rejections")
-                .description("Requests refused before routing, by reason")
-                .tag("reason", r)
-                .register(registry)).increment();
+        rejections.increment(reason);
     }
 }
