@@ -48,6 +48,27 @@ class BadConfigurationTest {
         assertStartFails(properties, output, reportedKey, problem);
     }
 
+    /** Spring Cloud Gateway logs the failed route refresh with its stack first; the analysis then names the filter. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "RateLimit=0,0 | Invalid route filter RateLimit: rate and burst must be at least 1",
+            "BlockHeaders=X-(,x,400 | Invalid route filter BlockHeaders: Unclosed group",
+            "ClientAccess | Invalid route filter",
+    })
+    void aRouteFilterThatCannotWorkStopsTheStartNamingTheFilter(String filter, String problem, CapturedOutput output) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("turnpike.upstreams.web.servers[0].address", "127.0.0.1:9");
+        Gateway.route(properties, 0, "web", "web", "/**", filter);
+        if (filter.equals("ClientAccess")) {
+            properties.remove("spring.cloud.gateway.server.webflux.routes[0].filters[0]");
+            properties.put("spring.cloud.gateway.server.webflux.routes[0].filters[0].name", "ClientAccess");
+            properties.put("spring.cloud.gateway.server.webflux.routes[0].filters[0].args.allow[0]", "10.0.0.0/99");
+        }
+        assertThatThrownBy(() -> new SpringApplicationBuilder(TurnpikeApplication.class)
+                .run(Gateway.arguments(properties)).close()).isInstanceOf(Exception.class);
+        assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START").contains(problem);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "turnpike.upstreams.Bad_Name.servers[0].address | must be a lower-case host-name label",
