@@ -113,7 +113,7 @@ public class ResponseCacheGatewayFilterFactory extends AbstractGatewayFilterFact
         String key = primaryKey(request);
         Instant now = Instant.now();
         CachedResponse entry = store.get(key, request.getHeaders());
-        if (entry != null && entry.isFresh(now) && CachePolicy.acceptsStored(request, entry, now)) {
+        if (answersFresh(entry, request, now)) {
             metrics.request(route, "hit");
             return serve(exchange, entry, "HIT");
         }
@@ -135,12 +135,12 @@ public class ResponseCacheGatewayFilterFactory extends AbstractGatewayFilterFact
         return leader.asMono()
                 .timeout(settings.coalesceTimeout(), Mono.empty())
                 .then(Mono.defer(() -> {
-                    CachedResponse stored = usable(key, request);
-                    if (stored != null) {
+                    CachedResponse stored = store.get(key, request.getHeaders());
+                    if (answersFresh(stored, request, Instant.now())) {
                         metrics.request(route, "hit");
                         return serve(exchange, stored, "HIT");
                     }
-                    return fetch(exchange, chain, key, rules, store.get(key, request.getHeaders()));
+                    return fetch(exchange, chain, key, rules, stored);
                 }));
     }
 
@@ -163,10 +163,8 @@ public class ResponseCacheGatewayFilterFactory extends AbstractGatewayFilterFact
         return entry.staleness(Instant.now()).compareTo(allowed) <= 0;
     }
 
-    private CachedResponse usable(String key, ServerHttpRequest request) {
-        CachedResponse entry = store.get(key, request.getHeaders());
-        Instant now = Instant.now();
-        return entry != null && entry.isFresh(now) && CachePolicy.acceptsStored(request, entry, now) ? entry : null;
+    private static boolean answersFresh(CachedResponse entry, ServerHttpRequest request, Instant now) {
+        return entry != null && entry.isFresh(now) && CachePolicy.acceptsStored(request, entry, now);
     }
 
     /**
@@ -288,12 +286,7 @@ public class ResponseCacheGatewayFilterFactory extends AbstractGatewayFilterFact
                                      RouteRules rules) {
         HttpHeaders headers = new HttpHeaders();
         headers.putAll(stale.headers());
-        notModified.forEach((name, values) -> {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (!NOT_STORED.contains(lower) && !lower.equals("content-length") && !lower.equals("content-type")) {
-                headers.put(name, new ArrayList<>(values));
-            }
-        });
+        copyStorable(notModified, headers, Set.of("content-length", "content-type"));
         Instant responseTime = Instant.now();
         Duration lifetime = CachePolicy.storableLifetime(stale.status(), headers, authorized, settings.storeSetCookie(),
                 rules.defaultTtl(), responseTime);
@@ -303,13 +296,19 @@ public class ResponseCacheGatewayFilterFactory extends AbstractGatewayFilterFact
     private void store(String route, String key, HttpHeaders requestHeaders, HttpStatusCode status, HttpHeaders responseHeaders,
                        Instant requestTime, Duration lifetime, byte[] body) {
         HttpHeaders headers = new HttpHeaders();
-        responseHeaders.forEach((name, values) -> {
-            if (!NOT_STORED.contains(name.toLowerCase(Locale.ROOT))) {
-                headers.put(name, new ArrayList<>(values));
-            }
-        });
+        copyStorable(responseHeaders, headers, Set.of());
         CachedResponse entry = entry(status, headers, body, requestTime, Instant.now(), lifetime);
         store.put(route, key, varyNames(headers), requestHeaders, entry);
+    }
+
+    /** Copies the end-to-end headers a stored response keeps, less any named in {@code alsoSkip} (lower case). */
+    private static void copyStorable(HttpHeaders from, HttpHeaders into, Set<String> alsoSkip) {
+        from.forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!NOT_STORED.contains(lower) && !alsoSkip.contains(lower)) {
+                into.put(name, new ArrayList<>(values));
+            }
+        });
     }
 
     private static CachedResponse entry(HttpStatusCode status, HttpHeaders headers, byte[] body, Instant requestTime,

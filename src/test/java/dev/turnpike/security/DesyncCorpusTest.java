@@ -67,9 +67,7 @@ class DesyncCorpusTest {
     @BeforeAll
     static void start() {
         backend = new RecordingBackend();
-        Map<String, Object> properties = new java.util.LinkedHashMap<>();
-        properties.put("turnpike.upstreams.echo.servers[0].address", backend.address());
-        Gateway.route(properties, 0, "echo", "echo", "/**");
+        Map<String, Object> properties = Gateway.upstream("echo", backend.address());
         gateway = Gateway.start(properties);
     }
 

@@ -24,9 +24,7 @@ class RequestLimitsTest {
     @BeforeAll
     static void start() {
         backend = new RecordingBackend();
-        Map<String, Object> properties = new java.util.LinkedHashMap<>();
-        properties.put("turnpike.upstreams.echo.servers[0].address", backend.address());
-        Gateway.route(properties, 0, "echo", "echo", "/**");
+        Map<String, Object> properties = Gateway.upstream("echo", backend.address());
         properties.put("turnpike.http.max-body-size", "1KB");
         properties.put("turnpike.http.header-timeout", "1s");
         properties.put("server.netty.max-initial-line-length", "2KB");

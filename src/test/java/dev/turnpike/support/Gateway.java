@@ -51,13 +51,16 @@ public final class Gateway implements AutoCloseable {
 
     /** Properties for one upstream with the given servers, and a route {@code /**} to it. */
     public static Map<String, Object> upstream(String name, TestBackend... backends) {
+        return upstream(name, java.util.Arrays.stream(backends).map(TestBackend::address).toArray(String[]::new));
+    }
+
+    /** Properties for one upstream with servers at the given addresses, and a route {@code /**} to it. */
+    public static Map<String, Object> upstream(String name, String... addresses) {
         Map<String, Object> properties = new LinkedHashMap<>();
-        for (int i = 0; i < backends.length; i++) {
-            properties.put("turnpike.upstreams." + name + ".servers[" + i + "].address", backends[i].address());
+        for (int i = 0; i < addresses.length; i++) {
+            properties.put("turnpike.upstreams." + name + ".servers[" + i + "].address", addresses[i]);
         }
-        properties.put("spring.cloud.gateway.server.webflux.routes[0].id", name);
-        properties.put("spring.cloud.gateway.server.webflux.routes[0].uri", "lb://" + name);
-        properties.put("spring.cloud.gateway.server.webflux.routes[0].predicates[0]", "Path=/**");
+        route(properties, 0, name, name, "/**");
         return properties;
     }
 

@@ -15,15 +15,13 @@ public final class HttpHardeningCustomizer implements NettyServerCustomizer {
 
     @Override
     public HttpServer apply(HttpServer server) {
-        return server
-                .httpRequestDecoder(spec -> spec.allowDuplicateContentLengths(false))
-                .doOnChannelInit((observer, channel, remote) -> {
-                    if (channel.pipeline().get(NettyPipeline.HttpCodec) == null) {
-                        return;
-                    }
-                    RequestHygieneHandler hygiene = new RequestHygieneHandler(settings);
-                    channel.pipeline().addAfter(NettyPipeline.HttpCodec, "turnpike.hygiene", hygiene);
-                    channel.pipeline().addBefore(NettyPipeline.HttpCodec, "turnpike.requestLine", new RequestLineCheck(hygiene));
-                });
+        return server.doOnChannelInit((observer, channel, remote) -> {
+            if (channel.pipeline().get(NettyPipeline.HttpCodec) == null) {
+                return;
+            }
+            RequestHygieneHandler hygiene = new RequestHygieneHandler(settings);
+            channel.pipeline().addAfter(NettyPipeline.HttpCodec, "turnpike.hygiene", hygiene);
+            channel.pipeline().addBefore(NettyPipeline.HttpCodec, "turnpike.requestLine", new RequestLineCheck(hygiene));
+        });
     }
 }
