@@ -1,5 +1,6 @@
 package dev.turnpike.config;
 
+import dev.turnpike.InvalidConfigurationException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 

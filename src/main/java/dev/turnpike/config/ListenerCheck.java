@@ -1,5 +1,6 @@
 package dev.turnpike.config;
 
+import dev.turnpike.InvalidConfigurationException;
 import dev.turnpike.l4.ListenerSettings;
 import java.util.HashSet;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.turnpike.config;
 
+import dev.turnpike.InvalidConfigurationException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package dev.turnpike.config;
 
+import dev.turnpike.InvalidConfigurationException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;

@@ -7,7 +7,7 @@ import dev.turnpike.security.BlockHeadersGatewayFilterFactory;
 import dev.turnpike.security.ClientAccessGatewayFilterFactory;
 import dev.turnpike.security.GatewayPolicyFilter;
 import dev.turnpike.security.IdentityHeadersFilter;
-import dev.turnpike.security.InvalidSecurityException;
+import dev.turnpike.InvalidConfigurationException;
 import dev.turnpike.security.RequireClaimGatewayFilterFactory;
 import dev.turnpike.security.RequireScopesGatewayFilterFactory;
 import dev.turnpike.security.SecurityRejections;
@@ -23,12 +23,7 @@ public class SecurityConfiguration {
 
     @Bean(destroyMethod = "close")
     Authenticators authenticators(TurnpikeProperties properties, GatewayProperties gateway) {
-        Authenticators authenticators;
-        try {
-            authenticators = new Authenticators(properties.security());
-        } catch (InvalidSecurityException e) {
-            throw new InvalidConfigurationException(e.key(), e.problem());
-        }
+        Authenticators authenticators = new Authenticators(properties.security());
         RouteFilterCheck.checkAuthenticators(gateway.getRoutes(), authenticators.names());
         return authenticators;
     }

@@ -3,6 +3,7 @@ package dev.turnpike.config;
 import dev.turnpike.l4.L4Settings;
 import dev.turnpike.security.IpRange;
 import dev.turnpike.security.SecuritySettings;
+import dev.turnpike.tls.TlsSettings;
 import jakarta.validation.constraints.NotBlank;
 import dev.turnpike.upstream.UpstreamSettings;
 import jakarta.validation.Valid;
@@ -32,6 +33,7 @@ import org.springframework.validation.annotation.Validated;
  * @param management who may read and change the management endpoints
  * @param rateLimit where RateLimit buckets live when Redis is configured, and what happens when it is down
  * @param cache limits of the response cache used by ResponseCache routes
+ * @param tls the HTTPS listener: certificates, protocols, HTTP/2, redirects from plain HTTP
  */
 @Validated
 @ConfigurationProperties("turnpike")
@@ -47,7 +49,8 @@ public record TurnpikeProperties(
         @Valid @NotNull @DefaultValue SecuritySettings security,
         @Valid @NotNull @DefaultValue Management management,
         @Valid @NotNull @DefaultValue RateLimit rateLimit,
-        @Valid @NotNull @DefaultValue Cache cache) {
+        @Valid @NotNull @DefaultValue Cache cache,
+        @Valid @NotNull @DefaultValue TlsSettings tls) {
 
     /**
      * @param maxSize total bytes the cache may hold; beyond it the least valuable entries go

@@ -1,6 +1,6 @@
 package dev.turnpike.l4;
 
-import dev.turnpike.config.InvalidConfigurationException;
+import dev.turnpike.InvalidConfigurationException;
 import dev.turnpike.upstream.UpstreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;

@@ -1,5 +1,6 @@
 package dev.turnpike.security;
 
+import dev.turnpike.InvalidConfigurationException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -21,13 +22,13 @@ public final class Authenticators implements AutoCloseable {
 
     private void add(String name, java.util.function.Supplier<Authenticator> factory, String kind) {
         if (byName.containsKey(name)) {
-            throw new InvalidSecurityException("turnpike.security." + kind + "." + name,
+            throw new InvalidConfigurationException("turnpike.security." + kind + "." + name,
                     "the name '" + name + "' is used by another authenticator; names are shared by jwt, api-keys and basic");
         }
         try {
             byName.put(name, factory.get());
         } catch (IllegalArgumentException e) {
-            throw new InvalidSecurityException("turnpike.security." + kind + "." + name, e.getMessage());
+            throw new InvalidConfigurationException("turnpike.security." + kind + "." + name, e.getMessage());
         }
     }
 

@@ -80,6 +80,11 @@ public final class Gateway implements AutoCloseable {
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }
 
+    /** The HTTPS listener's port. */
+    public int tlsPort() {
+        return context.getBean(dev.turnpike.tls.HttpsListener.class).port();
+    }
+
     public int managementPort() {
         return Integer.parseInt(context.getEnvironment().getProperty("local.management.port"));
     }

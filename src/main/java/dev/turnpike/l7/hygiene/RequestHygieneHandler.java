@@ -60,13 +60,21 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            startHeaderTimer();
+        }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        startHeaderTimer();
+        ctx.fireChannelActive();
+    }
+
+    /** The first request head is timed from the start: the connection exists to send it. */
+    private void startHeaderTimer() {
         armTimer(settings.headerTimeoutNanos());
         headBytesSeen = true;
-        ctx.fireChannelActive();
     }
 
     @Override

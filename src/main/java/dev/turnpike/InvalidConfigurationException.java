@@ -1,4 +1,4 @@
-package dev.turnpike.config;
+package dev.turnpike;
 
 /** A configuration that binds but cannot work; names the key and the problem. */
 public class InvalidConfigurationException extends RuntimeException {

@@ -1,0 +1,71 @@
+package dev.turnpike.tls;
+
+import java.net.URI;
+import java.util.function.IntSupplier;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sends a plain-HTTP request to the same host and target on the HTTPS port: 301 for GET and HEAD,
+ * 308 for other methods (which keeps the method and body). ACME HTTP-01 challenges stay on plain
+ * HTTP, as certificate authorities require.
+ */
+public final class HttpsRedirect {
+
+    private static final String ACME_CHALLENGE = "/.well-known/acme-challenge/";
+
+    private final IntSupplier httpsPort;
+
+    /** @param httpsPort the port written into redirects, looked up per redirect (the listener may bind port 0) */
+    public HttpsRedirect(IntSupplier httpsPort) {
+        this.httpsPort = httpsPort;
+    }
+
+    public boolean applies(ServerHttpRequest request) {
+        return request.getSslInfo() == null && !request.getPath().value().startsWith(ACME_CHALLENGE);
+    }
+
+    public Mono<Void> redirect(ServerWebExchange exchange) {
+        ServerHttpRequest request = exchange.getRequest();
+        ServerHttpResponse response = exchange.getResponse();
+        HttpMethod method = request.getMethod();
+        response.setStatusCode(method == HttpMethod.GET || method == HttpMethod.HEAD
+                ? HttpStatus.MOVED_PERMANENTLY : HttpStatus.PERMANENT_REDIRECT);
+        response.getHeaders().set(HttpHeaders.LOCATION, location(request));
+        response.getHeaders().setContentLength(0);
+        return response.setComplete();
+    }
+
+    String location(ServerHttpRequest request) {
+        URI uri = request.getURI();
+        StringBuilder location = new StringBuilder("https://").append(host(request));
+        int port = httpsPort.getAsInt();
+        if (port != 443) {
+            location.append(':').append(port);
+        }
+        location.append(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath());
+        if (uri.getRawQuery() != null) {
+            location.append('?').append(uri.getRawQuery());
+        }
+        return location.toString();
+    }
+
+    /** The Host header's name without its port; the listener's address when the request had none. */
+    private static String host(ServerHttpRequest request) {
+        String host = request.getHeaders().getFirst(HttpHeaders.HOST);
+        if (host == null || host.isEmpty()) {
+            return request.getLocalAddress() != null ? request.getLocalAddress().getHostString() : "localhost";
+        }
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end > 0 ? host.substring(0, end + 1) : host;
+        }
+        int colon = host.indexOf(':');
+        return colon >= 0 ? host.substring(0, colon) : host;
+    }
+}
