@@ -106,10 +106,26 @@ public record TurnpikeProperties(
      * @param maxBodySize the largest request body accepted, by Content-Length or counted as chunks arrive (413 above)
      * @param headerTimeout how long a client may take to send a request head (408 after it)
      * @param keepAliveTimeout how long an idle keep-alive connection waits for its next request
+     * @param h2c also take HTTP/2 over plain TCP, by prior knowledge (clients that start with the HTTP/2 preface)
+     * @param http2 limits of HTTP/2 connections, on the HTTPS listener and for h2c
      */
     public record Http(@NotNull @DefaultValue("10MB") DataSize maxBodySize,
                        @NotNull @DefaultValue("10s") Duration headerTimeout,
-                       @NotNull @DefaultValue("60s") Duration keepAliveTimeout) {
+                       @NotNull @DefaultValue("60s") Duration keepAliveTimeout,
+                       boolean h2c,
+                       @Valid @NotNull @DefaultValue Http2 http2) {
+    }
+
+    /**
+     * @param maxConcurrentStreams streams a client may have open at once; more are refused (REFUSED_STREAM)
+     * @param maxHeaderListSize the largest decoded header list (431 above it; the connection is closed well above it)
+     * @param maxResets stream resets a client may send per {@code resetWindow} before the connection is closed (rapid reset)
+     * @param resetWindow the window resets are counted in
+     */
+    public record Http2(@Min(1) @Max(10000) @DefaultValue("128") long maxConcurrentStreams,
+                        @NotNull @DefaultValue("16KB") DataSize maxHeaderListSize,
+                        @Min(1) @DefaultValue("200") int maxResets,
+                        @NotNull @DefaultValue("30s") Duration resetWindow) {
     }
 
     /**

@@ -20,6 +20,7 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 import reactor.netty.http.client.PrematureCloseException;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ORIGINAL_REQUEST_URL_ATTR;
@@ -41,6 +42,11 @@ final class GatewayErrorHandler implements ErrorWebExceptionHandler {
         if (response.isCommitted()) {
             return Mono.error(error);
         }
+        if (clientWentAway(error)) {
+            log.debug("{} {}: the client went away before the answer ({})", exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(), describe(error));
+            return Mono.empty();
+        }
         Failure failure = classify(error);
         if (failure.status().is5xxServerError()) {
             logFailure(exchange, failure, error);
@@ -54,6 +60,16 @@ final class GatewayErrorHandler implements ErrorWebExceptionHandler {
         response.getHeaders().setContentLength(bytes.length);
         response.getHeaders().setCacheControl("no-store");
         return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(bytes)));
+    }
+
+    /** The client closed its connection or reset its HTTP/2 stream: there is no one to answer. */
+    static boolean clientWentAway(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AbortedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Failure classify(Throwable error) {

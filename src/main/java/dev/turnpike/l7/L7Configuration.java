@@ -6,6 +6,9 @@ import dev.turnpike.l7.hygiene.HttpHardeningCustomizer;
 import dev.turnpike.upstream.ConnectionWarmer;
 import dev.turnpike.upstream.UpstreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.Http2;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClientsProperties;
 import org.springframework.context.annotation.Bean;
@@ -60,8 +63,22 @@ public class L7Configuration {
     @Bean
     HttpHardeningCustomizer httpHardeningCustomizer(TurnpikeProperties properties, MeterRegistry registry) {
         TurnpikeProperties.Http http = properties.http();
-        return new HttpHardeningCustomizer(new HttpHardening(http.maxBodySize(), http.headerTimeout(),
-                http.keepAliveTimeout(), registry));
+        TurnpikeProperties.Http2 http2 = http.http2();
+        return new HttpHardeningCustomizer(new HttpHardening(http.maxBodySize(), http.headerTimeout(), http.keepAliveTimeout(),
+                new HttpHardening.Http2Limits(http2.maxConcurrentStreams(), http2.maxHeaderListSize(), http2.maxResets(),
+                        http2.resetWindow()), registry));
+    }
+
+    /** {@code turnpike.http.h2c}: the plain listener also takes HTTP/2 by prior knowledge. */
+    @Bean
+    WebServerFactoryCustomizer<NettyReactiveWebServerFactory> h2cCustomizer(TurnpikeProperties properties) {
+        return factory -> {
+            if (properties.http().h2c()) {
+                Http2 http2 = new Http2();
+                http2.setEnabled(true);
+                factory.setHttp2(http2);
+            }
+        };
     }
 
     @Bean

@@ -65,6 +65,13 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
         }
     }
 
+    /** Taken out when the connection turns out to speak HTTP/2: its timer must not fire any more. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        deadline = 0;
+        refused = true;
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         startHeaderTimer();
