@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Http2Test {
 
-    private static final int NO_ERROR = 0x0, CANCEL = 0x8, REFUSED_STREAM = 0x7, ENHANCE_YOUR_CALM = 0xb;
+    private static final int NO_ERROR = 0x0, PROTOCOL_ERROR = 0x1, STREAM_CLOSED = 0x5, CANCEL = 0x8, REFUSED_STREAM = 0x7, ENHANCE_YOUR_CALM = 0xb;
 
     @TempDir
     static Path files;
@@ -107,6 +107,24 @@ class Http2Test {
             connection.flush();
             assertThat(connection.response(7).status()).isEqualTo("200");
             assertThat(backend.received().stream().map(RecordingBackend.Received::uri)).doesNotContain("/big", "/a/%2e%2e/admin");
+        }
+    }
+
+    @Test
+    void protocolErrorsOnAStreamResetThatStreamWithTheirOwnCode() throws Exception {
+        try (H2Connection connection = H2Connection.tls(gateway.tlsPort()).settled()) {
+            connection.headers(1, request("GET", "/twice"), true);
+            connection.headers(1, request("GET", "/twice"), true);
+            connection.flush();
+            H2Connection.Frame reset1 = connection.await(f -> f.stream() == 1 && f.type() == RST_STREAM, Duration.ofSeconds(5));
+            assertThat(reset1.errorCode()).isIn(PROTOCOL_ERROR, STREAM_CLOSED);
+
+            connection.headers(3, request("POST", "/length").setInt("content-length", 10), false);
+            connection.data(3, new byte[4], true);
+            connection.flush();
+            H2Connection.Frame reset3 = connection.await(f -> f.stream() == 3 && f.type() == RST_STREAM, Duration.ofSeconds(5));
+            assertThat(reset3.errorCode()).isEqualTo(PROTOCOL_ERROR);
+            assertThat(backend.received().stream().map(RecordingBackend.Received::uri)).doesNotContain("/length");
         }
     }
 

@@ -14,8 +14,11 @@ import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2FrameStreamEvent;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
@@ -48,6 +51,7 @@ final class Http2RequestHygiene extends ChannelDuplexHandler {
 
     private final HttpHardening settings;
     private final IntObjectMap<RequestState> streams = new IntObjectHashMap<>();
+    private boolean goAwayReceived;
 
     Http2RequestHygiene(HttpHardening settings) {
         this.settings = settings;
@@ -62,8 +66,22 @@ final class Http2RequestHygiene extends ChannelDuplexHandler {
         } else {
             if (msg instanceof Http2ResetFrame reset) {
                 streams.remove(reset.stream().id());
+            } else if (msg instanceof Http2GoAwayFrame) {
+                goAwayReceived = true;
+                closeIfDone(ctx);
             }
             ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** After the client's GOAWAY, the connection closes once its last stream has ended. */
+    private void closeIfDone(ChannelHandlerContext ctx) {
+        if (!goAwayReceived) {
+            return;
+        }
+        Http2FrameCodec codec = ctx.pipeline().get(Http2FrameCodec.class);
+        if (codec != null && codec.connection().numActiveStreams() == 0) {
+            ctx.close();
         }
     }
 
@@ -80,8 +98,15 @@ final class Http2RequestHygiene extends ChannelDuplexHandler {
             ctx.fireChannelRead(frame);
             return;
         }
-        Rejection rejection = check(frame.headers());
         state = new RequestState();
+        if (!hasRequestPseudoHeaders(frame.headers())) {
+            state.refused = true;
+            streams.put(id, state);
+            settings.rejected("h2-malformed");
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR).stream(frame.stream()));
+            return;
+        }
+        Rejection rejection = check(frame.headers());
         if (!frame.isEndStream() || rejection != null) {
             streams.put(id, state);
         }
@@ -111,6 +136,14 @@ final class Http2RequestHygiene extends ChannelDuplexHandler {
             streams.remove(id);
         }
         ctx.fireChannelRead(data);
+    }
+
+    /** RFC 9113 8.3.1: a request has :method, and :scheme and :path unless it is a CONNECT. */
+    private static boolean hasRequestPseudoHeaders(Http2Headers headers) {
+        if (headers.method() == null) {
+            return false;
+        }
+        return "CONNECT".contentEquals(headers.method()) || headers.scheme() != null && headers.path() != null;
     }
 
     private Rejection check(Http2Headers headers) {
@@ -201,6 +234,15 @@ final class Http2RequestHygiene extends ChannelDuplexHandler {
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof Http2FrameStreamException streamError) {
+            // The codec leaves inbound stream errors to the handlers after it; the client is owed
+            // RST_STREAM with the error's own code, and the stream's request is then cancelled.
+            settings.rejected("h2-stream-" + streamError.error().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            if (streamError.stream().state() != Http2Stream.State.CLOSED) {
+                ctx.writeAndFlush(new DefaultHttp2ResetFrame(streamError.error()).stream(streamError.stream()));
+            }
+            return;
+        }
         if (cause instanceof Http2Exception http2) {
             settings.rejected("h2-" + http2.error().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             log.debug("HTTP/2 connection from {} ended: {}", ctx.channel().remoteAddress(), cause.getMessage());
@@ -211,9 +253,10 @@ final class Http2RequestHygiene extends ChannelDuplexHandler {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        ctx.fireUserEventTriggered(event);
         if (event instanceof Http2FrameStreamEvent streamEvent && streamEvent.stream().state() == Http2Stream.State.CLOSED) {
             streams.remove(streamEvent.stream().id());
+            closeIfDone(ctx);
         }
-        ctx.fireUserEventTriggered(event);
     }
 }
