@@ -4,7 +4,8 @@
 #   bench/run.sh l7 [seconds] [connections]   backend direct, nginx, HAProxy, stock SCG, Turnpike (HTTP)
 #   bench/run.sh cache [seconds] [connections] the same peers on /cached, a response each may cache
 #   bench/run.sh l4 [seconds]                 backend direct, nginx stream, HAProxy mode tcp, Turnpike TCP listener
-#   bench/run.sh tls [seconds]                nginx ssl_preread, HAProxy req.ssl_sni, Turnpike TLS passthrough
+#   bench/run.sh tls [seconds]                TLS termination (nginx, HAProxy, Turnpike's HTTPS listener on 8443;
+#                                             TLS_ENGINE=openssl|jdk) and passthrough (ssl_preread, req.ssl_sni, Turnpike on 9443)
 #   bench/run.sh jwt [seconds] [connections]  Turnpike: a JWT-checked route against an open one, same run
 #   bench/run.sh idle [connections]           Turnpike's resident memory at rest and with N idle L4 connections
 # SHARED points at the directory holding bench/ (the peer scripts) and vanilla-scg/.
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared}
 WHAT=${1:-l7}; shift || true
 
-for port in 8080 8081 9000 9443; do
+for port in 8080 8081 8443 9000 9443; do
   if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
     echo "port $port is already taken: stop whatever holds it, or the figures would be someone else's" >&2; exit 1
   fi
@@ -45,7 +46,12 @@ case "$WHAT" in
   l4)
     GATEWAY_L4_PORT=9000 "$SHARED/bench/l4-peers.sh" "${1:-8}" ;;
   tls)
-    GATEWAY_SNI_PORT=9443 "$SHARED/bench/tls-peers.sh" "${1:-8}" ;;
+    # the peers' certificate and key (tls-peers.sh makes them in /tmp/bench-tls before any proxy starts)
+    GATEWAY_CMD="$GATEWAY_CMD --turnpike.tls.enabled=true --turnpike.tls.port=8443 --turnpike.tls.bundle=bench
+      --turnpike.tls.engine=${TLS_ENGINE:-auto}
+      --spring.ssl.bundle.pem.bench.keystore.certificate=file:/tmp/bench-tls/cert.pem
+      --spring.ssl.bundle.pem.bench.keystore.private-key=file:/tmp/bench-tls/key.pem"
+    GATEWAY_CMD=$(echo $GATEWAY_CMD) GATEWAY_TLS_PORT=8443 GATEWAY_SNI_PORT=9443 "$SHARED/bench/tls-peers.sh" "${1:-8}" ;;
   jwt)
     exec "$PROJECT/bench/jwt-cost.sh" "${1:-10}" "${2:-64}" ;;
   idle)

@@ -1,5 +1,7 @@
 package dev.turnpike.config;
 
+import dev.turnpike.tls.UpstreamTlsContexts;
+import org.springframework.boot.ssl.SslBundles;
 import dev.turnpike.upstream.ConnectionWarmer;
 import dev.turnpike.upstream.UpstreamRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -13,8 +15,8 @@ public class UpstreamConfiguration {
 
     @Bean
     UpstreamRegistry upstreamRegistry(TurnpikeProperties properties, GatewayProperties gateway,
-                                      ConnectionWarmer warmer) {
+                                      ConnectionWarmer warmer, SslBundles bundles) {
         RouteUpstreamCheck.check(gateway.getRoutes(), properties.upstreams().keySet());
-        return new UpstreamRegistry(properties.upstreams(), warmer);
+        return new UpstreamRegistry(properties.upstreams(), UpstreamTlsContexts.build(properties.upstreams(), bundles), warmer);
     }
 }

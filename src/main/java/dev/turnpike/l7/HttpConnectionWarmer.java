@@ -53,18 +53,20 @@ final class HttpConnectionWarmer implements ConnectionWarmer, SmartInitializingS
         int connections = pool.settings().warmup().connections();
         String path = pool.settings().healthCheck().type() == HealthCheckType.HTTP
                 ? pool.settings().healthCheck().path() : "/";
-        String uri = "http://" + server.address() + path;
+        String uri = (pool.tls() == null ? "http://" : "https://") + server.address() + path;
+        HttpClient client = pool.tls() == null ? client() : client().secure(pool.tls());
         Sinks.Empty<Void> allHeld = Sinks.empty();
         AtomicInteger held = new AtomicInteger();
         return Flux.range(0, connections)
-                .flatMap(i -> holdOne(uri, connections, held, allHeld), connections)
+                .flatMap(i -> holdOne(client, uri, connections, held, allHeld), connections)
                 .count()
                 .map(Long::intValue);
     }
 
     /** One HEAD request whose connection stays leased until all {@code connections} are held. */
-    private Mono<Integer> holdOne(String uri, int connections, AtomicInteger held, Sinks.Empty<Void> allHeld) {
-        return client().head().uri(uri)
+    private static Mono<Integer> holdOne(HttpClient client, String uri, int connections, AtomicInteger held,
+                                         Sinks.Empty<Void> allHeld) {
+        return client.head().uri(uri)
                 .responseConnection((response, connection) -> connection.inbound().receive().then(Mono.defer(() -> {
                     if (held.incrementAndGet() == connections) {
                         allHeld.tryEmitEmpty();

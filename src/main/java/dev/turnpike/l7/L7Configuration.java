@@ -6,6 +6,11 @@ import dev.turnpike.l7.hygiene.HttpHardeningCustomizer;
 import dev.turnpike.upstream.ConnectionWarmer;
 import dev.turnpike.upstream.UpstreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
+import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.Http2;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -43,6 +48,25 @@ public class L7Configuration {
     @Bean
     RouteMetricsFilter routeMetricsFilter(MeterRegistry registry) {
         return new RouteMetricsFilter(registry);
+    }
+
+    /**
+     * Spring Cloud Gateway's proxying filter is swapped for {@link UpstreamNettyRoutingFilter} as
+     * it is created, so that everything Spring Cloud Gateway switches on with it stays on.
+     */
+    @Bean
+    static BeanPostProcessor upstreamNettyRoutingFilter(ObjectProvider<HttpClient> httpClient,
+                                                        ObjectProvider<List<HttpHeadersFilter>> headersFilters,
+                                                        ObjectProvider<HttpClientProperties> properties) {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (bean.getClass() == NettyRoutingFilter.class) {
+                    return new UpstreamNettyRoutingFilter(httpClient.getObject(), headersFilters, properties.getObject());
+                }
+                return bean;
+            }
+        };
     }
 
     @Bean

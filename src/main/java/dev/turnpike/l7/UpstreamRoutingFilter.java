@@ -60,11 +60,23 @@ final class UpstreamRoutingFilter implements GlobalFilter, Ordered {
             if (!(response.getServer() instanceof UpstreamServiceInstance instance)) {
                 return Mono.error(NotFoundException.create(false, "no server available in upstream " + upstream));
             }
-            String scheme = schemePrefix != null ? url.getScheme() : "http";
+            String scheme = scheme(schemePrefix != null ? url.getScheme() : "http", instance.isSecure());
             exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, targetUri(scheme, instance, exchange.getRequest().getURI()));
             exchange.getAttributes().put(GATEWAY_LOADBALANCER_RESPONSE_ATTR, response);
             return accounted(instance, exchange, chain);
         });
+    }
+
+    /** {@code http} and {@code ws} become {@code https} and {@code wss} toward a pool with TLS on. */
+    static String scheme(String scheme, boolean secure) {
+        if (!secure) {
+            return scheme;
+        }
+        return switch (scheme) {
+            case "http" -> "https";
+            case "ws" -> "wss";
+            default -> scheme;
+        };
     }
 
     /** The request's own path and query, raw as received, on the chosen server. */

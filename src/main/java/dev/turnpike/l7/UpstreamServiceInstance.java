@@ -26,12 +26,12 @@ record UpstreamServiceInstance(Pool pool, Server server) implements ServiceInsta
 
     @Override
     public boolean isSecure() {
-        return false;
+        return pool.tls() != null;
     }
 
     @Override
     public URI getUri() {
-        return URI.create("http://" + server.address());
+        return URI.create((isSecure() ? "https://" : "http://") + server.address());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.turnpike.upstream;
 
+import reactor.netty.tcp.SslProvider;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Duration;
@@ -16,11 +17,16 @@ final class HttpHealthProbe implements HealthProbe {
     private final Duration timeout;
     private final StatusRanges expected;
 
-    HttpHealthProbe(UpstreamSettings.HealthCheck settings) {
+    private final String scheme;
+
+    /** @param tls TLS toward the servers, the same as requests use; null for plain HTTP */
+    HttpHealthProbe(UpstreamSettings.HealthCheck settings, SslProvider tls) {
+        this.scheme = tls == null ? "http://" : "https://";
         this.path = settings.path();
         this.timeout = settings.timeout();
         this.expected = new StatusRanges(settings.expectedStatuses());
-        this.client = HttpClient.create(ConnectionProvider.newConnection())
+        HttpClient plain = HttpClient.create(ConnectionProvider.newConnection());
+        this.client = (tls == null ? plain : plain.secure(tls))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
                 .responseTimeout(timeout)
                 .headers(h -> h.set(HttpHeaderNames.USER_AGENT, "turnpike-health-check"));
@@ -28,7 +34,7 @@ final class HttpHealthProbe implements HealthProbe {
 
     @Override
     public Mono<Server.HealthCheckResult> probe(Server server) {
-        String uri = "http://" + server.address() + path;
+        String uri = scheme + server.address() + path;
         return client.get()
                 .uri(uri)
                 .responseSingle((response, body) -> body.then(Mono.just(response.status().code())))

@@ -1,5 +1,6 @@
 package dev.turnpike.upstream;
 
+import reactor.netty.tcp.SslProvider;
 import dev.turnpike.upstream.balancer.Balancer;
 import dev.turnpike.upstream.balancer.Balancers;
 import java.util.Collection;
@@ -17,9 +18,12 @@ public final class Pool {
     private final List<Server> servers;
     private final Balancer balancer;
     private final Server.Passive passive;
+    private final SslProvider tls;
 
-    public Pool(String name, UpstreamSettings settings, Server.EjectionListener ejectionListener) {
+    /** @param tls TLS toward the servers, or null for plain connections */
+    public Pool(String name, UpstreamSettings settings, SslProvider tls, Server.EjectionListener ejectionListener) {
         this.name = name;
+        this.tls = tls;
         this.settings = settings;
         this.servers = settings.servers().stream()
                 .map(s -> new Server(name, s.address(), s.weight()))
@@ -31,6 +35,11 @@ public final class Pool {
 
     public String name() {
         return name;
+    }
+
+    /** TLS toward the servers, shared by requests, warm-up and health checks; null when plain. */
+    public SslProvider tls() {
+        return tls;
     }
 
     public UpstreamSettings settings() {

@@ -1,5 +1,6 @@
 package dev.turnpike.upstream;
 
+import reactor.netty.tcp.SslProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,10 +30,11 @@ public final class UpstreamRegistry implements SmartLifecycle {
     private volatile boolean ready;
     private Disposable startup;
 
-    public UpstreamRegistry(Map<String, UpstreamSettings> settings, ConnectionWarmer warmer) {
+    /** @param tls the TLS client of each pool that has TLS on */
+    public UpstreamRegistry(Map<String, UpstreamSettings> settings, Map<String, SslProvider> tls, ConnectionWarmer warmer) {
         this.warmer = warmer;
         Map<String, Pool> built = new LinkedHashMap<>();
-        settings.forEach((name, upstream) -> built.put(name, new Pool(name, upstream, UpstreamRegistry::ejected)));
+        settings.forEach((name, upstream) -> built.put(name, new Pool(name, upstream, tls.get(name), UpstreamRegistry::ejected)));
         this.pools = Map.copyOf(built);
         Map<ServerAddress, List<Server>> byAddress = new java.util.HashMap<>();
         for (Pool pool : pools.values()) {
@@ -66,7 +68,7 @@ public final class UpstreamRegistry implements SmartLifecycle {
     public void start() {
         List<Mono<Void>> firstRounds = new ArrayList<>();
         for (Pool pool : pools.values()) {
-            PoolMonitor monitor = new PoolMonitor(pool, probeFor(pool.settings().healthCheck()), warmer);
+            PoolMonitor monitor = new PoolMonitor(pool, probeFor(pool), warmer);
             monitors.add(monitor);
             firstRounds.add(monitor.start());
         }
@@ -101,11 +103,12 @@ public final class UpstreamRegistry implements SmartLifecycle {
         return SmartLifecycle.DEFAULT_PHASE - 2048;
     }
 
-    private static HealthProbe probeFor(UpstreamSettings.HealthCheck check) {
+    private static HealthProbe probeFor(Pool pool) {
+        UpstreamSettings.HealthCheck check = pool.settings().healthCheck();
         return switch (check.type()) {
             case NONE -> null;
             case TCP -> new TcpHealthProbe(check.timeout());
-            case HTTP -> new HttpHealthProbe(check);
+            case HTTP -> new HttpHealthProbe(check, pool.tls());
         };
     }
 

@@ -20,6 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param healthCheck active checks, run off the request path
  * @param passive ejection on failures seen in real traffic
  * @param warmup connections opened ahead of the first request and kept open
+ * @param tls TLS toward the servers ({@code tls: true}, or a block naming trust and client bundles); plain when absent
  */
 public record UpstreamSettings(
         @NotEmpty List<@Valid @NotNull Server> servers,
@@ -28,7 +29,13 @@ public record UpstreamSettings(
         @NotNull @DefaultValue("try-all") AllDownPolicy whenAllDown,
         @Valid @NotNull @DefaultValue HealthCheck healthCheck,
         @Valid @NotNull @DefaultValue Passive passive,
-        @Valid @NotNull @DefaultValue Warmup warmup) {
+        @Valid @NotNull @DefaultValue Warmup warmup,
+        UpstreamTls tls) {
+
+    /** The TLS settings, never null: off when none were given. */
+    public UpstreamTls tlsOrOff() {
+        return tls == null ? UpstreamTls.OFF : tls;
+    }
 
     /** @param address {@code host:port} @param weight relative share, 1 to 1000 */
     public record Server(@NotNull ServerAddress address, @Min(1) @Max(1000) @DefaultValue("1") int weight) {
