@@ -1,6 +1,7 @@
 package dev.turnpike.config;
 
 import dev.turnpike.tls.HttpsListener;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.turnpike.tls.HttpsRedirect;
 import dev.turnpike.tls.HttpsRedirectGatewayFilterFactory;
 import dev.turnpike.tls.HttpsRedirectWebFilter;
@@ -60,8 +61,8 @@ public class TlsConfiguration {
     @ConditionalOnBooleanProperty("turnpike.tls.enabled")
     HttpsListener httpsListener(TurnpikeProperties properties, ServerCertificates certificates, HttpHandler httpHandler,
                                 ObjectProvider<NettyServerCustomizer> customizers, ReactorResourceFactory resources,
-                                ServerProperties server) {
+                                ServerProperties server, MeterRegistry registry) {
         return new HttpsListener(properties.tls(), certificates, httpHandler, customizers.orderedStream().toList(),
-                resources, server.getShutdown());
+                resources, server.getShutdown(), registry);
     }
 }

@@ -14,6 +14,12 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.server.reactive.HttpHandler;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.HttpProtocol;
 
 /**
@@ -31,10 +37,14 @@ public final class HttpsListener implements SmartLifecycle {
     private final List<NettyServerCustomizer> customizers;
     private final ReactorResourceFactory resources;
     private final Shutdown shutdown;
+    private final HandshakeCounter handshakes;
     private volatile WebServer server;
+    private volatile Disposable ticketRotation;
 
     public HttpsListener(TlsSettings settings, ServerCertificates certificates, HttpHandler application,
-                         List<NettyServerCustomizer> customizers, ReactorResourceFactory resources, Shutdown shutdown) {
+                         List<NettyServerCustomizer> customizers, ReactorResourceFactory resources, Shutdown shutdown,
+                         MeterRegistry registry) {
+        this.handshakes = new HandshakeCounter(registry);
         this.settings = settings;
         this.certificates = certificates;
         this.application = application;
@@ -58,18 +68,26 @@ public final class HttpsListener implements SmartLifecycle {
         List<NettyServerCustomizer> all = new ArrayList<>();
         all.add(server -> certificates.secure(settings.http2()
                 ? server.protocol(HttpProtocol.HTTP11, HttpProtocol.H2)
-                : server.protocol(HttpProtocol.HTTP11)));
+                : server.protocol(HttpProtocol.HTTP11))
+                .doOnChannelInit((observer, channel, remote) ->
+                        channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, "turnpike.handshakes", handshakes)));
         all.addAll(customizers);
         factory.setServerCustomizers(all);
         WebServer started = factory.getWebServer(application);
         started.start();
         server = started;
+        Duration check = settings.ticketKeyRotation().dividedBy(12);
+        ticketRotation = Flux.interval(check, check, Schedulers.boundedElastic())
+                .subscribe(tick -> certificates.rotateTicketKeys());
         log.info("HTTPS listening on port {} ({}, {})", started.getPort(), certificates.engineName(),
                 settings.http2() ? "h2 and http/1.1" : "http/1.1");
     }
 
     @Override
     public void stop() {
+        if (ticketRotation != null) {
+            ticketRotation.dispose();
+        }
         WebServer running = server;
         if (running != null) {
             running.stop();

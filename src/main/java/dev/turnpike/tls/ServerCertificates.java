@@ -37,6 +37,7 @@ public final class ServerCertificates {
     private final String defaultBundle;
     private final Map<String, SslProvider> providers = new ConcurrentHashMap<>();
     private volatile ServerNameTable<String> bundleByName;
+    private final SessionTicketKeys ticketKeys;
 
     /**
      * @param defaultBundle the bundle to present when no server name matches (configured, or the
@@ -46,6 +47,7 @@ public final class ServerCertificates {
         this.settings = settings;
         this.engine = engine(settings.engine());
         this.defaultBundle = defaultBundle;
+        this.ticketKeys = settings.sessionTickets() ? new SessionTicketKeys(settings.ticketKeyRotation()) : null;
         ServerNameTable.Builder<String> table = ServerNameTable.builder();
         Map<String, String> keyByBundle = new LinkedHashMap<>();
         keyByBundle.put(defaultBundle, "turnpike.tls.bundle");
@@ -55,6 +57,7 @@ public final class ServerCertificates {
             sni.serverNames().forEach(name -> table.add(name, sni.bundle()));
         }
         this.bundleByName = table.build();
+
         keyByBundle.forEach((name, key) -> {
             try {
                 providers.put(name, provider(name, bundles.getBundle(name)));
@@ -103,7 +106,18 @@ public final class ServerCertificates {
         spec.configure(builder -> builder.sslProvider(engine)
                 .protocols(settings.protocols())
                 .ciphers(ciphers, SupportedCipherSuiteFilter.INSTANCE));
-        return SslProvider.builder().sslContext(spec).handshakeTimeout(settings.handshakeTimeout()).build();
+        SslProvider provider = SslProvider.builder().sslContext(spec).handshakeTimeout(settings.handshakeTimeout()).build();
+        if (ticketKeys != null) {
+            ticketKeys.applyTo(provider.getSslContext());
+        }
+        return provider;
+    }
+
+    /** Puts fresh session-ticket keys on every context when their rotation is due (called periodically). */
+    public void rotateTicketKeys() {
+        if (ticketKeys != null) {
+            providers.values().forEach(provider -> ticketKeys.applyTo(provider.getSslContext()));
+        }
     }
 
     private static io.netty.handler.ssl.SslProvider engine(TlsEngine engine) {

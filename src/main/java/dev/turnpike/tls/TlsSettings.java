@@ -29,6 +29,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param redirectHttp answer plain-HTTP requests on every route with a redirect to HTTPS (per route: the HttpsRedirect filter)
  * @param redirectPort the port written into redirects; the HTTPS port when absent (set it when a load balancer maps ports)
  * @param selfSigned the development certificate used when no bundle is configured
+ * @param sessionTickets let returning clients resume their session with a ticket instead of a full handshake
+ * @param ticketKeyRotation how long one ticket key encrypts new tickets; it still opens them for one more period
  */
 public record TlsSettings(
         boolean enabled,
@@ -48,7 +50,9 @@ public record TlsSettings(
         @NotNull @DefaultValue("10s") Duration handshakeTimeout,
         boolean redirectHttp,
         @Min(1) @Max(65535) Integer redirectPort,
-        @Valid @NotNull @DefaultValue SelfSigned selfSigned) {
+        @Valid @NotNull @DefaultValue SelfSigned selfSigned,
+        @DefaultValue("true") boolean sessionTickets,
+        @NotNull @DefaultValue("12h") Duration ticketKeyRotation) {
 
     /**
      * @param serverNames exact names ({@code api.example.com}) or leading wildcards ({@code *.example.com})

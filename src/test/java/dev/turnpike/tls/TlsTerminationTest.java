@@ -115,6 +115,32 @@ class TlsTerminationTest {
     }
 
     @Test
+    void returningClientsResumeWithASessionTicketAndHandshakesAreCounted() throws Exception {
+        Map<String, Object> properties = tls("openssl");
+        bundle(properties, "main", "localhost");
+        try (Gateway gateway = Gateway.start(properties)) {
+            SSLContext client = SSLContext.getInstance("TLS");
+            client.init(null, new javax.net.ssl.TrustManager[] {new AcceptAnything()}, null);
+            for (int i = 0; i < 3; i++) {
+                try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("localhost", gateway.tlsPort())) {
+                    socket.setSoTimeout(10_000);
+                    assertThat(exchange(socket)).startsWith("HTTP/1.1 200");
+                }
+            }
+            answerTo(gateway.tlsPort(), RawClientHello.of(0x0302));
+            String metrics = gateway.management("/actuator/prometheus").body();
+            assertThat(counter(metrics, "full")).isEqualTo(1);
+            assertThat(counter(metrics, "resumed")).isEqualTo(2);
+            assertThat(counter(metrics, "failed")).isEqualTo(1);
+        }
+    }
+
+    private static double counter(String metrics, String result) {
+        return metrics.lines().filter(line -> line.startsWith("turnpike_tls_handshakes_total{") && line.contains("result=\"" + result + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void replacedCertificateFilesServeNewHandshakesWhileOpenConnectionsKeepWorking() throws Exception {
         Map<String, Object> properties = tls("openssl");
         bundle(properties, "main", "first.test", "localhost");
