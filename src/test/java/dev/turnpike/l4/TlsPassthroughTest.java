@@ -5,6 +5,7 @@ import static dev.turnpike.support.L4Gateway.port;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.turnpike.support.TrustEverything;
 import dev.turnpike.support.ClientHellos;
 import dev.turnpike.support.Gateway;
 import dev.turnpike.support.L4Gateway;
@@ -31,8 +32,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,9 +91,7 @@ class TlsPassthroughTest {
 
     /** Completes a TLS handshake through the listener and returns the certificate the client was shown. */
     private static Handshake handshake(String listener, String serverName) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new TrustEverything()}, null);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory()
+        SSLSocket socket = (SSLSocket) TrustEverything.context().getSocketFactory()
                 .createSocket(InetAddress.getLoopbackAddress(), port(gateway, listener));
         socket.setSoTimeout(10_000);
         SSLParameters parameters = socket.getSSLParameters();
@@ -236,21 +233,6 @@ class TlsPassthroughTest {
             return socket.getInputStream().read();
         } catch (SocketException reset) {
             return -1;
-        }
-    }
-
-    private static final class TrustEverything implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }

@@ -13,16 +13,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A raw HTTP/2 client over a socket, frame by frame, for sending what well-behaved clients never
@@ -78,9 +75,7 @@ public final class H2Connection implements AutoCloseable {
 
     /** h2 over TLS, chosen by ALPN; the server's certificate is not checked. */
     public static H2Connection tls(int port) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new javax.net.ssl.TrustManager[] {new TrustAll()}, null);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
+        SSLSocket socket = (SSLSocket) TrustEverything.context().getSocketFactory().createSocket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setApplicationProtocols(new String[] {"h2"});
@@ -224,20 +219,5 @@ public final class H2Connection implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
-    }
-
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

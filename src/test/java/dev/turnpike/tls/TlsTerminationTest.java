@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.turnpike.support.Gateway;
+import dev.turnpike.support.RawHttp;
 import dev.turnpike.support.RecordingBackend;
+import dev.turnpike.support.TrustEverything;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import java.io.ByteArrayOutputStream;
@@ -119,8 +121,7 @@ class TlsTerminationTest {
         Map<String, Object> properties = tls("openssl");
         bundle(properties, "main", "localhost");
         try (Gateway gateway = Gateway.start(properties)) {
-            SSLContext client = SSLContext.getInstance("TLS");
-            client.init(null, new javax.net.ssl.TrustManager[] {new AcceptAnything()}, null);
+            SSLContext client = TrustEverything.context();
             for (int i = 0; i < 3; i++) {
                 try (SSLSocket socket = (SSLSocket) client.getSocketFactory().createSocket("localhost", gateway.tlsPort())) {
                     socket.setSoTimeout(10_000);
@@ -193,10 +194,12 @@ class TlsTerminationTest {
         properties.put("turnpike.tls.redirect-http", "true");
         properties.put("turnpike.tls.redirect-port", "443");
         try (Gateway gateway = Gateway.start(properties)) {
-            assertThat(raw(gateway.port(), "GET /a/b?c=d HTTP/1.1\r\nHost: shop.example:8080\r\nConnection: close\r\n\r\n"))
-                    .startsWith("HTTP/1.1 301").containsIgnoringCase("location: https://shop.example/a/b?c=d");
-            assertThat(raw(gateway.port(), "POST /form HTTP/1.1\r\nHost: shop.example\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"))
-                    .startsWith("HTTP/1.1 308").containsIgnoringCase("location: https://shop.example/form");
+            RawHttp.Exchange get = RawHttp.send(gateway.port(), "GET /a/b?c=d HTTP/1.1\r\nHost: shop.example:8080\r\nConnection: close\r\n\r\n");
+            assertThat(get.status()).isEqualTo(301);
+            assertThat(get.header("Location")).isEqualTo("https://shop.example/a/b?c=d");
+            RawHttp.Exchange post = RawHttp.send(gateway.port(), "POST /form HTTP/1.1\r\nHost: shop.example\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            assertThat(post.status()).isEqualTo(308);
+            assertThat(post.header("Location")).isEqualTo("https://shop.example/form");
             assertThat(gateway.get("/.well-known/acme-challenge/token").statusCode()).isEqualTo(200);
             assertThat(https(gateway.tlsPort(), "/a", HttpClient.Version.HTTP_1_1).statusCode()).isEqualTo(200);
         }
@@ -209,8 +212,9 @@ class TlsTerminationTest {
         Gateway.route(perRoute, 0, "secure", "pool", "/secure/**", "HttpsRedirect");
         Gateway.route(perRoute, 1, "open", "pool", "/**");
         try (Gateway gateway = Gateway.start(perRoute)) {
-            assertThat(raw(gateway.port(), "GET /secure/x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
-                    .startsWith("HTTP/1.1 301").containsIgnoringCase("location: https://localhost:" + gateway.tlsPort() + "/secure/x");
+            RawHttp.Exchange secure = RawHttp.send(gateway.port(), "GET /secure/x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            assertThat(secure.status()).isEqualTo(301);
+            assertThat(secure.header("Location")).isEqualTo("https://localhost:" + gateway.tlsPort() + "/secure/x");
             assertThat(gateway.get("/open").statusCode()).isEqualTo(200);
             assertThat(https(gateway.tlsPort(), "/secure/x", HttpClient.Version.HTTP_1_1).statusCode()).isEqualTo(200);
         }
@@ -295,9 +299,7 @@ class TlsTerminationTest {
 
     /** A handshake (no host-name check) with the given SNI, or none when null. */
     private static SSLSocket socket(int port, String serverName) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new javax.net.ssl.TrustManager[] {new AcceptAnything()}, null);
-        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket();
+        SSLSocket socket = (SSLSocket) TrustEverything.context().getSocketFactory().createSocket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(10_000);
         SSLParameters parameters = socket.getSSLParameters();
@@ -356,14 +358,6 @@ class TlsTerminationTest {
         HttpClient client = HttpClient.newBuilder().sslContext(context).version(version).connectTimeout(Duration.ofSeconds(5)).build();
         return client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String raw(int port, String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(5000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
     }
 
     /** Sends the bytes and returns what comes back before the server closes or goes quiet. */
@@ -437,21 +431,6 @@ class TlsTerminationTest {
         private static void u16(ByteArrayOutputStream out, int value) {
             out.write(value >> 8);
             out.write(value & 0xff);
-        }
-    }
-
-    private static final class AcceptAnything implements javax.net.ssl.X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }
