@@ -1,5 +1,6 @@
 package dev.turnpike.config;
 
+import dev.turnpike.l7.TrustedProxies;
 import dev.turnpike.tls.HttpsListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.turnpike.tls.HttpsRedirect;
@@ -26,12 +27,13 @@ public class TlsConfiguration {
     static final String SELF_SIGNED_BUNDLE = "turnpike-self-signed";
 
     @Bean
-    HttpsRedirect httpsRedirect(TurnpikeProperties properties, ObjectProvider<HttpsListener> listener) {
+    HttpsRedirect httpsRedirect(TurnpikeProperties properties, ObjectProvider<HttpsListener> listener, TrustedProxies proxies) {
         TlsSettings tls = properties.tls();
         if (tls.redirectPort() != null || tls.port() != 0) {
-            return new HttpsRedirect(tls::publicPort);
+            return new HttpsRedirect(tls::publicPort, proxies::isTrusted);
         }
-        return new HttpsRedirect(() -> listener.getIfAvailable() != null ? listener.getObject().port() : tls.port());
+        return new HttpsRedirect(() -> listener.getIfAvailable() != null ? listener.getObject().port() : tls.port(),
+                proxies::isTrusted);
     }
 
     @Bean

@@ -1,7 +1,9 @@
 package dev.turnpike.tls;
 
 import java.net.URI;
+import java.net.InetSocketAddress;
 import java.util.function.IntSupplier;
+import java.util.function.Predicate;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -13,21 +15,34 @@ import reactor.core.publisher.Mono;
 /**
  * Sends a plain-HTTP request to the same host and target on the HTTPS port: 301 for GET and HEAD,
  * 308 for other methods (which keeps the method and body). ACME HTTP-01 challenges stay on plain
- * HTTP, as certificate authorities require.
+ * HTTP, as certificate authorities require. A request that a trusted proxy received over HTTPS
+ * (it says so in {@code X-Forwarded-Proto}) is already secure and passes.
  */
 public final class HttpsRedirect {
 
     private static final String ACME_CHALLENGE = "/.well-known/acme-challenge/";
 
     private final IntSupplier httpsPort;
+    private final Predicate<InetSocketAddress> trustedProxy;
 
-    /** @param httpsPort the port written into redirects, looked up per redirect (the listener may bind port 0) */
-    public HttpsRedirect(IntSupplier httpsPort) {
+    /**
+     * @param httpsPort the port written into redirects, looked up per redirect (the listener may bind port 0)
+     * @param trustedProxy whether a peer is a proxy whose {@code X-Forwarded-Proto} is believed
+     */
+    public HttpsRedirect(IntSupplier httpsPort, Predicate<InetSocketAddress> trustedProxy) {
         this.httpsPort = httpsPort;
+        this.trustedProxy = trustedProxy;
     }
 
     public boolean applies(ServerHttpRequest request) {
-        return request.getSslInfo() == null && !request.getPath().value().startsWith(ACME_CHALLENGE);
+        return request.getSslInfo() == null && !request.getPath().value().startsWith(ACME_CHALLENGE)
+                && !securedByTrustedProxy(request);
+    }
+
+    private boolean securedByTrustedProxy(ServerHttpRequest request) {
+        String proto = request.getHeaders().getFirst("X-Forwarded-Proto");
+        return proto != null && "https".equalsIgnoreCase(proto.split(",", 2)[0].trim())
+                && request.getRemoteAddress() != null && trustedProxy.test(request.getRemoteAddress());
     }
 
     public Mono<Void> redirect(ServerWebExchange exchange) {

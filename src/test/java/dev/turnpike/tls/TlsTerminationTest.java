@@ -193,6 +193,7 @@ class TlsTerminationTest {
         bundle(properties, "main", "localhost");
         properties.put("turnpike.tls.redirect-http", "true");
         properties.put("turnpike.tls.redirect-port", "443");
+        properties.put("turnpike.trusted-proxies", "127.0.0.1/32");
         try (Gateway gateway = Gateway.start(properties)) {
             RawHttp.Exchange get = RawHttp.send(gateway.port(), "GET /a/b?c=d HTTP/1.1\r\nHost: shop.example:8080\r\nConnection: close\r\n\r\n");
             assertThat(get.status()).isEqualTo(301);
@@ -201,6 +202,9 @@ class TlsTerminationTest {
             assertThat(post.status()).isEqualTo(308);
             assertThat(post.header("Location")).isEqualTo("https://shop.example/form");
             assertThat(gateway.get("/.well-known/acme-challenge/token").statusCode()).isEqualTo(200);
+            assertThat(gateway.get("/behind-tls-proxy", "X-Forwarded-Proto", "https").statusCode())
+                    .as("a trusted proxy received it over HTTPS").isEqualTo(200);
+            assertThat(gateway.get("/behind-plain-proxy", "X-Forwarded-Proto", "http").statusCode()).isEqualTo(301);
             assertThat(https(gateway.tlsPort(), "/a", HttpClient.Version.HTTP_1_1).statusCode()).isEqualTo(200);
         }
     }
@@ -208,6 +212,7 @@ class TlsTerminationTest {
     @Test
     void redirectsOnlyTheRoutesWithTheHttpsRedirectFilter() throws Exception {
         Map<String, Object> perRoute = tls("openssl");
+        perRoute.put("turnpike.trusted-proxies", "10.0.0.0/8");
         bundle(perRoute, "main", "localhost");
         Gateway.route(perRoute, 0, "secure", "pool", "/secure/**", "HttpsRedirect");
         Gateway.route(perRoute, 1, "open", "pool", "/**");
@@ -216,6 +221,9 @@ class TlsTerminationTest {
             assertThat(secure.status()).isEqualTo(301);
             assertThat(secure.header("Location")).isEqualTo("https://localhost:" + gateway.tlsPort() + "/secure/x");
             assertThat(gateway.get("/open").statusCode()).isEqualTo(200);
+            RawHttp.Exchange untrusted = RawHttp.send(gateway.port(),
+                    "GET /secure/x HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n");
+            assertThat(untrusted.status()).as("X-Forwarded-Proto from a peer that is no trusted proxy").isEqualTo(301);
             assertThat(https(gateway.tlsPort(), "/secure/x", HttpClient.Version.HTTP_1_1).statusCode()).isEqualTo(200);
         }
     }
