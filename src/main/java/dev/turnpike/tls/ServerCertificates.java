@@ -45,7 +45,7 @@ public final class ServerCertificates {
      */
     public ServerCertificates(TlsSettings settings, SslBundles bundles, String defaultBundle) {
         this.settings = settings;
-        this.engine = engine(settings.engine());
+        this.engine = settings.engine().nettyProvider();
         this.defaultBundle = defaultBundle;
         this.ticketKeys = settings.sessionTickets() ? new SessionTicketKeys(settings.ticketKeyRotation()) : null;
         ServerNameTable.Builder<String> table = ServerNameTable.builder();
@@ -118,18 +118,5 @@ public final class ServerCertificates {
         if (ticketKeys != null) {
             providers.values().forEach(provider -> ticketKeys.applyTo(provider.getSslContext()));
         }
-    }
-
-    private static io.netty.handler.ssl.SslProvider engine(TlsEngine engine) {
-        return switch (engine) {
-            case JDK -> io.netty.handler.ssl.SslProvider.JDK;
-            case OPENSSL -> {
-                if (!OpenSsl.isAvailable()) {
-                    throw new InvalidConfigurationException("turnpike.tls.engine", "openssl is not available here: " + OpenSsl.unavailabilityCause());
-                }
-                yield io.netty.handler.ssl.SslProvider.OPENSSL;
-            }
-            case AUTO -> OpenSsl.isAvailable() ? io.netty.handler.ssl.SslProvider.OPENSSL : io.netty.handler.ssl.SslProvider.JDK;
-        };
     }
 }

@@ -9,7 +9,6 @@ import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import org.springframework.boot.ssl.SslBundle;
@@ -99,6 +98,6 @@ public record ServerCredential(PrivateKey key, X509Certificate[] chain) {
 
     @Override
     public String toString() {
-        return "ServerCredential[" + leaf().getSubjectX500Principal() + ", chain " + Arrays.stream(chain).count() + "]";
+        return "ServerCredential[" + leaf().getSubjectX500Principal() + ", chain " + chain.length + "]";
     }
 }

@@ -3,7 +3,6 @@ package dev.turnpike.tls;
 import dev.turnpike.InvalidConfigurationException;
 import dev.turnpike.upstream.UpstreamSettings;
 import dev.turnpike.upstream.UpstreamTls;
-import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,7 +49,7 @@ public final class UpstreamTlsContexts {
             log.warn("TLS to upstream '{}' accepts any certificate ({}.insecure-skip-verify): its identity is not checked", pool, key);
         }
         spec.configure(builder -> {
-            builder.sslProvider(OpenSsl.isAvailable() ? io.netty.handler.ssl.SslProvider.OPENSSL : io.netty.handler.ssl.SslProvider.JDK)
+            builder.sslProvider(TlsEngine.AUTO.nettyProvider())
                     .protocols("TLSv1.3", "TLSv1.2");
             if (tls.insecureSkipVerify()) {
                 builder.trustManager(InsecureTrustManagerFactory.INSTANCE);

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -26,7 +25,6 @@ import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
-import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,8 +121,7 @@ final class Http2RequestHygiene extends ChannelDuplexHandler {
         if (state != null && !state.refused) {
             state.bodyBytes += data.content().readableBytes();
             if (state.bodyBytes > settings.maxBodyBytes()) {
-                refuse(ctx, data.stream(), state, new Rejection(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body-too-large",
-                        "request body is over the limit of " + settings.maxBodyBytes() + " bytes"), !data.isEndStream());
+                refuse(ctx, data.stream(), state, Rejection.bodyTooLarge(settings.maxBodyBytes()), !data.isEndStream());
             }
         }
         if (state != null && state.refused) {
@@ -150,15 +147,12 @@ final class Http2RequestHygiene extends ChannelDuplexHandler {
         CharSequence path = headers.path();
         if (path != null) {
             String target = path.toString();
-            for (int i = 0; i < target.length(); i++) {
-                char c = target.charAt(i);
-                if (c <= 0x20 || c >= 0x7F) {
-                    return Rejection.badRequest("request-target", "request target with a control or non-ASCII character");
-                }
+            if (RequestPaths.hasControlOrNonAscii(target)) {
+                return Rejection.TARGET_CHARACTER;
             }
             String normalised = RequestPaths.normalise(target);
             if (normalised == null) {
-                return Rejection.badRequest("path", "ambiguous path (encoded slash or dot, backslash, NUL, or above the root)");
+                return Rejection.AMBIGUOUS_PATH;
             }
             if (!normalised.equals(target)) {
                 headers.path(normalised);
@@ -168,8 +162,7 @@ final class Http2RequestHygiene extends ChannelDuplexHandler {
         if (length != null) {
             try {
                 if (Long.parseLong(length.toString().trim()) > settings.maxBodyBytes()) {
-                    return new Rejection(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body-too-large",
-                            "request body is over the limit of " + settings.maxBodyBytes() + " bytes");
+                    return Rejection.bodyTooLarge(settings.maxBodyBytes());
                 }
             } catch (NumberFormatException e) {
                 return Rejection.badRequest("content-length", "invalid Content-Length");
@@ -184,7 +177,7 @@ final class Http2RequestHygiene extends ChannelDuplexHandler {
         settings.rejected(rejection.reason());
         if (!state.answered) {
             state.answered = true;
-            byte[] body = (rejection.status() + ": " + rejection.detail() + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] body = rejection.body();
             Http2Headers headers = new DefaultHttp2Headers().status(rejection.status().codeAsText())
                     .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);

@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,8 +111,7 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
             bodyBytes += content.content().readableBytes();
             if (bodyBytes > settings.maxBodyBytes()) {
                 content.release();
-                reject(new Rejection(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body-too-large",
-                        "request body is over the limit of " + settings.maxBodyBytes() + " bytes"));
+                reject(Rejection.bodyTooLarge(settings.maxBodyBytes()));
                 return;
             }
             if (content instanceof LastHttpContent) {
@@ -170,11 +168,8 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
             return decodingFailure(request.decoderResult());
         }
         String uri = request.uri();
-        for (int i = 0; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c <= 0x20 || c >= 0x7F) {
-                return Rejection.badRequest("request-target", "request target with a control or non-ASCII character");
-            }
+        if (RequestPaths.hasControlOrNonAscii(uri)) {
+            return Rejection.TARGET_CHARACTER;
         }
         if (request.protocolVersion().majorVersion() != 1) {
             return new Rejection(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "version", "only HTTP/1.x here");
@@ -186,7 +181,7 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
         RequestRules.dropH2cUpgrade(request.headers());
         String normalised = RequestPaths.normalise(uri);
         if (normalised == null) {
-            return Rejection.badRequest("path", "ambiguous path (encoded slash or dot, backslash, NUL, or above the root)");
+            return Rejection.AMBIGUOUS_PATH;
         }
         if (!normalised.equals(uri)) {
             request.setUri(normalised);
@@ -238,7 +233,7 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
     }
 
     private void send(Rejection rejection) {
-        byte[] body = (rejection.status() + ": " + rejection.detail() + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = rejection.body();
         ByteBuf content = Unpooled.wrappedBuffer(body);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, rejection.status(), content);
         response.headers()

@@ -15,6 +15,17 @@ final class RequestPaths {
     private RequestPaths() {
     }
 
+    /** A request target may hold only visible ASCII: no controls, spaces or raw non-ASCII bytes. */
+    static boolean hasControlOrNonAscii(String target) {
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= 0x20 || c >= 0x7F) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The target with its path normalised, the same string when nothing needed doing, or null to refuse it. */
     static String normalise(String target) {
         if (!target.startsWith("/")) {
