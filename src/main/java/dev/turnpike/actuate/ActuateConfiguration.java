@@ -34,6 +34,13 @@ public class ActuateConfiguration {
     }
 
     @Bean
+    TurnpikeEndpoint turnpikeEndpoint(dev.turnpike.config.live.LiveConfiguration live,
+                                      org.springframework.cloud.gateway.config.GatewayProperties gateway,
+                                      UpstreamRegistry registry, L4Listeners listeners) {
+        return new TurnpikeEndpoint(live, gateway, registry, listeners);
+    }
+
+    @Bean
     UpstreamsEndpoint upstreamsEndpoint(UpstreamRegistry registry) {
         return new UpstreamsEndpoint(registry);
     }

@@ -28,7 +28,7 @@ final class ListenersEndpoint {
         return Map.of("listeners", all);
     }
 
-    private static Map<String, Object> view(TcpListener listener) {
+    static Map<String, Object> view(TcpListener listener) {
         ListenerSettings settings = listener.settings();
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("bind", settings.bind());
@@ -52,6 +52,7 @@ final class ListenersEndpoint {
         view.put("maxConnections", settings.maxConnections());
         view.put("sendProxyProtocol", PoolView.kebab(settings.sendProxyProtocol()));
         view.put("acceptProxyProtocol", settings.acceptProxyProtocol());
+        view.put("openConnections", listener.openConnections());
         view.put("activeConnections", listener.stats().active());
         view.put("connections", listener.stats().results());
         if (!settings.sniRoutes().isEmpty() || settings.defaultUpstream() != null) {

@@ -34,7 +34,7 @@ final class UpstreamsEndpoint {
         return pool == null ? null : view(pool);
     }
 
-    private static Map<String, Object> view(Pool pool) {
+    static Map<String, Object> view(Pool pool) {
         UpstreamSettings settings = pool.settings();
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("balancer", PoolView.kebab(settings.balancer()));

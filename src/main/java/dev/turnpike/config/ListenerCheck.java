@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Set;
 
 /** Refuses L4 listeners that bind but could not work: a missing or unknown upstream, a name or port used twice. */
-final class ListenerCheck {
+public final class ListenerCheck {
 
     private ListenerCheck() {
     }
 
-    static void check(List<ListenerSettings> listeners, Set<String> upstreams) {
+    public static void check(List<ListenerSettings> listeners, Set<String> upstreams) {
         Set<String> names = new HashSet<>();
         Set<String> ports = new HashSet<>();
         for (int i = 0; i < listeners.size(); i++) {

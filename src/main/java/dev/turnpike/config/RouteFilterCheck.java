@@ -8,13 +8,13 @@ import org.springframework.cloud.gateway.filter.FilterDefinition;
 import org.springframework.cloud.gateway.route.RouteDefinition;
 
 /** Refuses, at start, a route filter that names something not configured. */
-final class RouteFilterCheck {
+public final class RouteFilterCheck {
 
     private RouteFilterCheck() {
     }
 
     /** Every name given to an {@code Authenticate} filter must be a configured authenticator. */
-    static void checkAuthenticators(List<RouteDefinition> routes, Set<String> authenticators) {
+    public static void checkAuthenticators(List<RouteDefinition> routes, Set<String> authenticators) {
         for (int r = 0; r < routes.size(); r++) {
             List<FilterDefinition> filters = routes.get(r).getFilters();
             for (int f = 0; f < filters.size(); f++) {

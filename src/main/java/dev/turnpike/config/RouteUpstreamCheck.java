@@ -11,7 +11,7 @@ import org.springframework.cloud.gateway.route.RouteDefinition;
 /** Refuses a route whose {@code lb://<name>} names no configured upstream. */
 public final class RouteUpstreamCheck {
 
-    static final String ROUTES_KEY = GatewayProperties.PREFIX + ".routes";
+    public static final String ROUTES_KEY = GatewayProperties.PREFIX + ".routes";
 
     private RouteUpstreamCheck() {
     }

@@ -34,6 +34,9 @@ import org.springframework.validation.annotation.Validated;
  * @param rateLimit where RateLimit buckets live when Redis is configured, and what happens when it is down
  * @param cache limits of the response cache used by ResponseCache routes
  * @param tls the HTTPS listener: certificates, protocols, HTTP/2, redirects from plain HTTP
+ * @param reload how the gateway follows changes to its configuration files
+ * @param accessLog one line per HTTP request and per closed L4 connection
+ * @param shutdown what happens between a stop signal and the end of the process
  */
 @Validated
 @ConfigurationProperties("turnpike")
@@ -50,7 +53,37 @@ public record TurnpikeProperties(
         @Valid @NotNull @DefaultValue Management management,
         @Valid @NotNull @DefaultValue RateLimit rateLimit,
         @Valid @NotNull @DefaultValue Cache cache,
-        @Valid @NotNull @DefaultValue TlsSettings tls) {
+        @Valid @NotNull @DefaultValue TlsSettings tls,
+        @Valid @NotNull @DefaultValue Reload reload,
+        @Valid @NotNull @DefaultValue AccessLog accessLog,
+        @Valid @NotNull @DefaultValue Shutdown shutdown) {
+
+    /**
+     * @param watch reload when a configuration file changes
+     * @param interval how often the files are read for changes
+     * @param quietPeriod a change is applied once the files have stayed the same this long (a burst of writes is one change)
+     */
+    public record Reload(@DefaultValue("true") boolean watch,
+                         @NotNull @DefaultValue("1s") Duration interval,
+                         @NotNull @DefaultValue("1s") Duration quietPeriod) {
+    }
+
+    /**
+     * @param enabled write the access log (logger {@code turnpike.access}; route it with logging settings)
+     * @param format {@code text} (one line, fields separated by spaces) or {@code json} (one object per line)
+     */
+    public record AccessLog(@DefaultValue("true") boolean enabled,
+                            @NotNull @DefaultValue("text") AccessLogFormat format) {
+    }
+
+    public enum AccessLogFormat { TEXT, JSON }
+
+    /**
+     * @param readinessDelay after a stop signal, how long readiness reports DOWN while traffic is still served, so
+     *        that load balancers (a Kubernetes Service) stop sending new connections before the listeners close
+     */
+    public record Shutdown(@NotNull @DefaultValue("0s") Duration readinessDelay) {
+    }
 
     /**
      * @param maxSize total bytes the cache may hold; beyond it the least valuable entries go

@@ -19,7 +19,7 @@ import org.springframework.validation.ObjectError;
  * ({@code turnpike.upstreams[web].healthCheck.rise}), with the value and where it was set.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class ValidationFailureAnalyzer extends AbstractFailureAnalyzer<BindValidationException> {
+public class ValidationFailureAnalyzer extends AbstractFailureAnalyzer<BindValidationException> {
 
     private static final Pattern MAP_KEY = Pattern.compile("\\[([^\\]]*[^0-9\\]][^\\]]*)]");
     private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
@@ -45,7 +45,7 @@ class ValidationFailureAnalyzer extends AbstractFailureAnalyzer<BindValidationEx
                 "Correct the key" + (lines.size() > 1 ? "s" : "") + " above in application.yml.", cause);
     }
 
-    static String yamlKey(String path) {
+    public static String yamlKey(String path) {
         Matcher mapKeys = MAP_KEY.matcher(path);
         String dotted = mapKeys.replaceAll(match -> "." + Matcher.quoteReplacement(match.group(1)));
         return CAMEL.matcher(dotted).replaceAll(match -> match.group(1) + "-" + match.group(2).toLowerCase(java.util.Locale.ROOT));

@@ -33,6 +33,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
     private final TcpListener listener;
+    private final TcpListener.Config config;
     private InetSocketAddress clientAddress;
     /** The address the client connected to, when a PROXY header said otherwise; else read only if needed. */
     private InetSocketAddress localAddress;
@@ -43,23 +44,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean done;
     private boolean clientInputShut;
 
-    FrontendHandler(TcpListener listener) {
+    FrontendHandler(TcpListener listener, TcpListener.Config config) {
         this.listener = listener;
+        this.config = config;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel channel = ctx.channel();
         clientAddress = (InetSocketAddress) channel.remoteAddress();
-        awaitingProxyHeader = listener.settings().acceptProxyProtocol();
-        if (awaitingProxyHeader || listener.passthrough()) {
-            long timeout = listener.settings().clientHello().timeout().toNanos();
+        awaitingProxyHeader = config.settings().acceptProxyProtocol();
+        if (awaitingProxyHeader || config.passthrough()) {
+            long timeout = config.settings().clientHello().timeout().toNanos();
             preambleTimer = ctx.executor().schedule(
                     () -> reject(ctx, ConnectionResult.PREAMBLE_TIMEOUT, "nothing routable arrived in time"),
                     timeout, TimeUnit.NANOSECONDS);
             ctx.read();
         } else {
-            connect(ctx, listener.settings().upstream());
+            connect(ctx, config.settings().upstream());
         }
     }
 
@@ -77,14 +79,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (upstream != null || awaitingProxyHeader) {
             return; // bytes that came before the backend is connected (or along with a PROXY header) wait here
         }
-        ClientHelloParser.Verdict verdict = ClientHelloParser.parse(held, listener.clientHelloMaxBytes());
+        ClientHelloParser.Verdict verdict = ClientHelloParser.parse(held, config.clientHelloMaxBytes());
         if (verdict instanceof ClientHelloParser.NeedMore) {
             ctx.read();
         } else if (verdict instanceof ClientHelloParser.Invalid invalid) {
             reject(ctx, ConnectionResult.BAD_CLIENT_HELLO, invalid.reason());
         } else if (verdict instanceof ClientHelloParser.Hello hello) {
             cancelPreambleTimer();
-            SniRoutes.Decision decision = listener.sniRoutes().route(hello.serverName());
+            SniRoutes.Decision decision = config.sniRoutes().route(hello.serverName());
             listener.stats().sni(decision.result());
             if (decision.upstream() == null) {
                 reject(ctx, ConnectionResult.NO_ROUTE, "no route for server name " + hello.serverName());
@@ -107,11 +109,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         } finally {
             header.release();
         }
-        if (listener.passthrough()) {
+        if (config.passthrough()) {
             ctx.read();
         } else {
             cancelPreambleTimer();
-            connect(ctx, listener.settings().upstream());
+            connect(ctx, config.settings().upstream());
         }
     }
 
@@ -135,7 +137,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         upstream = upstreamName;
         Pool pool = listener.pool(upstreamName);
         InetSocketAddress client = clientAddress;
-        listener.connector().connect(ctx.channel(), pool, () -> client.getAddress().getHostAddress(),
+        config.connector().connect(ctx.channel(), pool, () -> client.getAddress().getHostAddress(),
                 new BackendConnector.Outcome() {
                     @Override
                     public void connected(Channel backend, Server server) {
@@ -164,7 +166,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         done = true;
         Tunnel tunnel = new Tunnel(client, backend, server, pool, listener.stats());
         backend.pipeline().addLast(new Relay(tunnel, false));
-        ListenerSettings.ProxyProtocol proxy = listener.settings().sendProxyProtocol();
+        ListenerSettings.ProxyProtocol proxy = config.settings().sendProxyProtocol();
         if (proxy != ListenerSettings.ProxyProtocol.OFF) {
             backend.pipeline().addFirst(HAProxyMessageEncoder.INSTANCE);
             InetSocketAddress local = localAddress != null ? localAddress : (InetSocketAddress) client.localAddress();
@@ -177,7 +179,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             held = null;
         }
         backend.flush();
-        tunnel.closeWhenIdle(listener.settings().idleTimeout().toNanos());
+        tunnel.closeWhenIdle(config.settings().idleTimeout().toNanos());
         client.pipeline().replace(this, "relay", new Relay(tunnel, true));
         listener.stats().result(upstream, ConnectionResult.FORWARDED);
         backend.config().setAutoRead(true);
@@ -209,7 +211,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         cancelPreambleTimer();
         finish(result);
         if (result != ConnectionResult.CLIENT_CLOSED) {
-            log.warn("l4 listener {}: {} from {}{}: {}", listener.settings().name(), result.tag(), clientAddress,
+            log.warn("l4 listener {}: {} from {}{}: {}", config.settings().name(), result.tag(), clientAddress,
                     upstream == null ? "" : " to upstream " + upstream, detail);
         }
         ctx.close();

@@ -9,8 +9,13 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,18 +28,32 @@ import reactor.netty.resources.LoopResources;
  * All L4 listeners, on the same Reactor Netty event loops (native epoll on Linux) as the HTTP side. They
  * open with the web server; on shutdown they stop accepting at once and give established connections up
  * to {@code turnpike.l4.drain-timeout} to finish.
+ *
+ * <p>A reload goes in two steps: {@link #prepare} binds the sockets of new listeners and of listeners
+ * whose address changed (a port in use fails the reload there), and {@link Prepared#commit()} puts them
+ * in service, reconfigures listeners whose address stayed, and drains the ones that are gone.
  */
 public final class L4Listeners implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(L4Listeners.class);
 
-    private final L4Settings settings;
     private final UpstreamRegistry registry;
     private final LoopResources loops;
     private final MeterRegistry meters;
-    private final List<TcpListener> listeners = new ArrayList<>();
-    private DnsAddressResolverGroup resolver;
+    private final Map<String, ListenerStats> stats = new ConcurrentHashMap<>();
+    private final List<TcpListener> draining = new ArrayList<>();
+    private volatile L4Settings settings;
+    private volatile List<TcpListener> listeners = List.of();
+    private Transport transport;
+    private ScheduledExecutorService drainer;
     private volatile boolean running;
+
+    /** The event loops and channel types listeners and their backend connections use. */
+    private record Transport(EventLoopGroup acceptors, EventLoopGroup workers,
+                             Class<? extends SocketChannel> socketType,
+                             Class<? extends ServerSocketChannel> serverType,
+                             DnsAddressResolverGroup resolver) {
+    }
 
     public L4Listeners(L4Settings settings, UpstreamRegistry registry, LoopResources loops, MeterRegistry meters) {
         this.settings = settings;
@@ -44,60 +63,173 @@ public final class L4Listeners implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (settings.listeners().isEmpty()) {
-            running = true;
-            return;
-        }
-        boolean preferNative = LoopResources.hasNativeSupport();
-        EventLoopGroup acceptors = loops.onServerSelect(preferNative);
-        EventLoopGroup workers = loops.onServer(preferNative);
-        resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
-                .datagramChannelType(loops.onChannelClass(DatagramChannel.class, workers)));
-        Class<? extends SocketChannel> socketType = loops.onChannelClass(SocketChannel.class, workers);
-        Class<? extends ServerSocketChannel> serverType = loops.onChannelClass(ServerSocketChannel.class, workers);
-        for (int i = 0; i < settings.listeners().size(); i++) {
-            ListenerSettings listenerSettings = settings.listeners().get(i);
-            TcpListener listener = new TcpListener(listenerSettings, registry,
-                    new BackendConnector(socketType, resolver, listenerSettings.connectTimeout()),
-                    new ListenerStats(listenerSettings.name(), meters));
+    public synchronized void start() {
+        Prepared first = prepare(settings);
+        first.commit();
+        running = true;
+    }
+
+    /**
+     * Binds what a new configuration needs. Throws {@link InvalidConfigurationException} naming the
+     * listener's port when a socket cannot be bound; nothing changes then.
+     */
+    public synchronized Prepared prepare(L4Settings next) {
+        Map<String, TcpListener> current = new HashMap<>();
+        listeners.forEach(listener -> current.put(listener.settings().name(), listener));
+        List<TcpListener> after = new ArrayList<>();
+        List<TcpListener> bound = new ArrayList<>();
+        Map<TcpListener, ListenerSettings> reconfigured = new HashMap<>();
+        for (int i = 0; i < next.listeners().size(); i++) {
+            ListenerSettings wanted = next.listeners().get(i);
+            TcpListener existing = current.remove(wanted.name());
+            if (existing != null && sameSocket(existing.settings(), wanted)) {
+                if (!existing.settings().equals(wanted)) {
+                    reconfigured.put(existing, wanted);
+                }
+                after.add(existing);
+                continue;
+            }
+            if (existing != null) {
+                current.put(wanted.name(), existing); // replaced: drained on commit like a removed one
+            }
+            Transport transport = transport();
+            TcpListener listener = new TcpListener(wanted, registry, connector(wanted),
+                    stats.computeIfAbsent(wanted.name(), name -> new ListenerStats(name, meters)));
             try {
-                listener.bind(acceptors, workers, serverType);
+                listener.bind(transport.acceptors(), transport.workers(), transport.serverType());
             } catch (IllegalStateException e) {
-                listeners.forEach(TcpListener::closeListeningSocket);
+                bound.forEach(TcpListener::closeListeningSocket);
                 throw new InvalidConfigurationException("turnpike.l4.listeners[" + i + "].port", e.getMessage());
             }
-            listeners.add(listener);
+            bound.add(listener);
+            after.add(listener);
         }
-        running = true;
+        return new Prepared(next, List.copyOf(after), bound, reconfigured, List.copyOf(current.values()));
+    }
+
+    private static boolean sameSocket(ListenerSettings a, ListenerSettings b) {
+        return a.port() == b.port() && Objects.equals(a.bind(), b.bind());
+    }
+
+    private BackendConnector connector(ListenerSettings listener) {
+        Transport transport = transport();
+        return new BackendConnector(transport.socketType(), transport.resolver(), listener.connectTimeout());
+    }
+
+    private Transport transport() {
+        if (transport == null) {
+            boolean preferNative = LoopResources.hasNativeSupport();
+            EventLoopGroup acceptors = loops.onServerSelect(preferNative);
+            EventLoopGroup workers = loops.onServer(preferNative);
+            transport = new Transport(acceptors, workers,
+                    loops.onChannelClass(SocketChannel.class, workers),
+                    loops.onChannelClass(ServerSocketChannel.class, workers),
+                    new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                            .datagramChannelType(loops.onChannelClass(DatagramChannel.class, workers))));
+        }
+        return transport;
+    }
+
+    /** Listeners bound for a new configuration, ready to go into service. */
+    public final class Prepared {
+
+        private final L4Settings next;
+        private final List<TcpListener> after;
+        private final List<TcpListener> bound;
+        private final Map<TcpListener, ListenerSettings> reconfigured;
+        private final List<TcpListener> retired;
+
+        private Prepared(L4Settings next, List<TcpListener> after, List<TcpListener> bound,
+                         Map<TcpListener, ListenerSettings> reconfigured, List<TcpListener> retired) {
+            this.next = next;
+            this.after = after;
+            this.bound = bound;
+            this.reconfigured = reconfigured;
+            this.retired = retired;
+        }
+
+        public void commit() {
+            synchronized (L4Listeners.this) {
+                reconfigured.forEach((listener, wanted) -> listener.reconfigure(wanted, connector(wanted)));
+                settings = next;
+                listeners = after;
+                for (TcpListener listener : retired) {
+                    log.info("l4 listener {} on port {} removed; its {} open connections may drain for up to {}",
+                            listener.settings().name(), listener.port(), listener.openConnections(), next.drainTimeout());
+                    listener.closeListeningSocket();
+                }
+                drain(retired, next.drainTimeout(), () -> { });
+            }
+        }
+
+        public void abort() {
+            bound.forEach(TcpListener::closeListeningSocket);
+        }
+    }
+
+    /** Closes the given listeners' connections once they are all closed or the timeout has passed. */
+    private synchronized void drain(List<TcpListener> closing, Duration timeout, Runnable then) {
+        if (closing.isEmpty()) {
+            then.run();
+            return;
+        }
+        draining.addAll(closing);
+        if (drainer == null) {
+            drainer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "l4-drain");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ScheduledExecutorService executor = drainer;
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                int open = closing.stream().mapToInt(TcpListener::openConnections).sum();
+                boolean late = System.nanoTime() - deadline > 0;
+                if (open > 0 && !late) {
+                    executor.schedule(this, 50, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                if (open > 0) {
+                    log.warn("l4: closing {} connections still open after the {} drain timeout", open, timeout);
+                }
+                closing.forEach(TcpListener::closeConnections);
+                synchronized (L4Listeners.this) {
+                    draining.removeAll(closing);
+                }
+                then.run();
+            }
+        };
+        executor.execute(check);
     }
 
     @Override
     public void stop(Runnable callback) {
-        running = false;
-        listeners.forEach(TcpListener::closeListeningSocket);
-        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
-        ScheduledExecutorService waiter = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "l4-drain");
-            thread.setDaemon(true);
-            return thread;
-        });
-        waiter.scheduleWithFixedDelay(() -> {
-            int open = listeners.stream().mapToInt(listener -> listener.stats().active()).sum();
-            boolean late = System.nanoTime() - deadline > 0;
-            if (open == 0 || late) {
-                if (open > 0) {
-                    log.warn("l4: closing {} connections still open after the {} drain timeout", open,
-                            settings.drainTimeout());
+        List<TcpListener> closing;
+        Duration timeout;
+        synchronized (this) {
+            running = false;
+            closing = new ArrayList<>(listeners);
+            closing.addAll(draining);
+            listeners = List.of();
+            timeout = settings.drainTimeout();
+        }
+        closing.forEach(TcpListener::closeListeningSocket);
+        drain(closing, timeout, () -> {
+            synchronized (this) {
+                if (transport != null) {
+                    transport.resolver().close();
+                    transport = null;
                 }
-                listeners.forEach(TcpListener::closeConnections);
-                if (resolver != null) {
-                    resolver.close();
+                if (drainer != null) {
+                    drainer.shutdown();
+                    drainer = null;
                 }
-                waiter.shutdown();
-                callback.run();
             }
-        }, 0, 50, TimeUnit.MILLISECONDS);
+            callback.run();
+        });
     }
 
     @Override
@@ -117,7 +249,11 @@ public final class L4Listeners implements SmartLifecycle {
     }
 
     public List<TcpListener> listeners() {
-        return List.copyOf(listeners);
+        return listeners;
+    }
+
+    public L4Settings settings() {
+        return settings;
     }
 
     /** The port a listener is bound to. */

@@ -23,24 +23,51 @@ public final class TcpListener {
 
     private static final Logger log = LoggerFactory.getLogger(TcpListener.class);
 
-    private final ListenerSettings settings;
     private final UpstreamRegistry registry;
-    private final BackendConnector connector;
     private final ListenerStats stats;
-    private final SniRoutes sniRoutes;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private volatile Config config;
     private Channel serverChannel;
 
+    /**
+     * What a connection is handled with, taken once when it is accepted: a reload that changes the
+     * listener in place affects only connections accepted after it.
+     */
+    record Config(ListenerSettings settings, SniRoutes sniRoutes, BackendConnector connector) {
+
+        Config(ListenerSettings settings, BackendConnector connector) {
+            this(settings, new SniRoutes(settings.sniRoutes(), settings.defaultUpstream()), connector);
+        }
+
+        boolean passthrough() {
+            return settings.mode() == ListenerSettings.ListenerMode.TLS_PASSTHROUGH;
+        }
+
+        int clientHelloMaxBytes() {
+            return (int) Math.min(Integer.MAX_VALUE, settings.clientHello().maxBytes().toBytes());
+        }
+    }
+
     TcpListener(ListenerSettings settings, UpstreamRegistry registry, BackendConnector connector, ListenerStats stats) {
-        this.settings = settings;
         this.registry = registry;
-        this.connector = connector;
         this.stats = stats;
-        this.sniRoutes = new SniRoutes(settings.sniRoutes(), settings.defaultUpstream());
+        this.config = new Config(settings, connector);
+    }
+
+    /** New settings for connections accepted from now on, on the same bound socket. */
+    void reconfigure(ListenerSettings settings, BackendConnector connector) {
+        this.config = new Config(settings, connector);
+        log.info("l4 listener {} reconfigured ({}{})", settings.name(), modeName(settings),
+                settings.upstream() == null ? "" : " to upstream " + settings.upstream());
+    }
+
+    private static String modeName(ListenerSettings settings) {
+        return settings.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     /** Binds the port; a bind failure (port in use, address not local) is thrown to the caller. */
     void bind(EventLoopGroup acceptors, EventLoopGroup workers, Class<? extends ServerSocketChannel> channelType) {
+        ListenerSettings settings = config.settings();
         ChannelFuture bound = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(channelType)
@@ -61,13 +88,13 @@ public final class TcpListener {
                     + bound.cause().getMessage(), bound.cause());
         }
         serverChannel = bound.channel();
-        log.info("l4 listener {} on {} ({}{})", settings.name(), serverChannel.localAddress(),
-                settings.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+        log.info("l4 listener {} on {} ({}{})", settings.name(), serverChannel.localAddress(), modeName(settings),
                 settings.upstream() == null ? "" : " to upstream " + settings.upstream());
     }
 
     private void accept(SocketChannel channel) {
-        int max = settings.maxConnections();
+        Config accepted = config;
+        int max = accepted.settings().maxConnections();
         if (stats.active.incrementAndGet() > max && max > 0) {
             stats.active.decrementAndGet();
             stats.result(null, ConnectionResult.OVER_LIMIT);
@@ -76,10 +103,10 @@ public final class TcpListener {
         }
         channel.closeFuture().addListener(future -> stats.active.decrementAndGet());
         connections.add(channel);
-        if (settings.acceptProxyProtocol()) {
+        if (accepted.settings().acceptProxyProtocol()) {
             channel.pipeline().addLast(new HAProxyMessageDecoder());
         }
-        channel.pipeline().addLast(new FrontendHandler(this));
+        channel.pipeline().addLast(new FrontendHandler(this, accepted));
     }
 
     /** Stops accepting; established connections keep flowing. */
@@ -93,8 +120,13 @@ public final class TcpListener {
         connections.close().awaitUninterruptibly();
     }
 
+    /** Client connections open on this listener now. */
+    public int openConnections() {
+        return connections.size();
+    }
+
     public ListenerSettings settings() {
-        return settings;
+        return config.settings();
     }
 
     public ListenerStats stats() {
@@ -103,27 +135,11 @@ public final class TcpListener {
 
     /** The bound port, or the configured one before binding. */
     public int port() {
-        return serverChannel == null ? settings.port() : ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return serverChannel == null ? config.settings().port() : ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
     public boolean isListening() {
         return serverChannel != null && serverChannel.isActive();
-    }
-
-    boolean passthrough() {
-        return settings.mode() == ListenerSettings.ListenerMode.TLS_PASSTHROUGH;
-    }
-
-    int clientHelloMaxBytes() {
-        return (int) Math.min(Integer.MAX_VALUE, settings.clientHello().maxBytes().toBytes());
-    }
-
-    SniRoutes sniRoutes() {
-        return sniRoutes;
-    }
-
-    BackendConnector connector() {
-        return connector;
     }
 
     Pool pool(String name) {

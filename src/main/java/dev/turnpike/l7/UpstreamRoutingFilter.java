@@ -98,12 +98,13 @@ final class UpstreamRoutingFilter implements GlobalFilter, Ordered {
         Server server = instance.server();
         Server.Passive passive = instance.pool().passive();
         server.started();
+        long start = System.nanoTime();
         return ExchangeOutcome.watch(chain.filter(exchange), exchange, (ending, status) -> server.finished(
                 switch (ending) {
                     case ERROR -> isBackendFailure(status);
                     case CANCEL -> false;
                     case RESPONSE -> passive.failOnStatuses().contains(status);
-                }, passive));
+                }, passive, System.nanoTime() - start));
     }
 
     /** A failure the backend is to blame for: one the client sees as 502 or 504. */

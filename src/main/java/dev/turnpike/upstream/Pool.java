@@ -22,15 +22,34 @@ public final class Pool {
 
     /** @param tls TLS toward the servers, or null for plain connections */
     public Pool(String name, UpstreamSettings settings, SslProvider tls, Server.EjectionListener ejectionListener) {
+        this(name, settings, tls, ejectionListener, null);
+    }
+
+    /**
+     * @param previous the pool this one replaces on a reload, or null: servers it shares keep their
+     *        state (health, in-flight counts), and a re-weighted one keeps its health
+     */
+    Pool(String name, UpstreamSettings settings, SslProvider tls, Server.EjectionListener ejectionListener, Pool previous) {
         this.name = name;
         this.tls = tls;
         this.settings = settings;
         this.servers = settings.servers().stream()
-                .map(s -> new Server(name, s.address(), s.weight()))
+                .map(s -> carriedOver(previous, s))
                 .toList();
         this.balancer = Balancers.create(settings.balancer(), servers);
         this.passive = new Server.Passive(settings.passive().maxFails(), settings.passive().failTimeout(),
                 new StatusRanges(settings.passive().failOnStatuses()), ejectionListener);
+    }
+
+    private Server carriedOver(Pool previous, UpstreamSettings.Server configured) {
+        if (previous != null) {
+            for (Server server : previous.servers) {
+                if (server.address().equals(configured.address())) {
+                    return server.weight() == configured.weight() ? server : server.reweighted(configured.weight());
+                }
+            }
+        }
+        return new Server(name, configured.address(), configured.weight());
     }
 
     public String name() {

@@ -30,11 +30,25 @@ public final class Server {
     private final AtomicInteger checkFailures = new AtomicInteger();
     private volatile HealthCheckResult lastCheck;
     private volatile int warmConnections;
+    private volatile java.util.function.LongConsumer latencyObserver = nanos -> { };
 
     public Server(String pool, ServerAddress address, int weight) {
         this.pool = pool;
         this.address = address;
         this.weight = weight;
+    }
+
+    /** A server with another weight that keeps this one's health, for a pool re-weighted by a reload. */
+    Server reweighted(int newWeight) {
+        Server copy = new Server(pool, address, newWeight);
+        copy.activeHealthy = activeHealthy;
+        copy.ejectedUntilNanos = ejectedUntilNanos;
+        copy.lastCheck = lastCheck;
+        copy.checkPasses.set(checkPasses.get());
+        copy.checkFailures.set(checkFailures.get());
+        copy.warmConnections = warmConnections;
+        copy.latencyObserver = latencyObserver;
+        return copy;
     }
 
     public String pool() {
@@ -96,6 +110,17 @@ public final class Server {
     public void started() {
         inFlight.incrementAndGet();
         requests.increment();
+    }
+
+    /** Who hears how long each finished HTTP request to this server took, in nanoseconds. */
+    public void observeLatency(java.util.function.LongConsumer observer) {
+        this.latencyObserver = observer;
+    }
+
+    /** Ends an HTTP request that {@link #started} began, with how long the server took. */
+    public void finished(boolean failed, Passive passive, long nanos) {
+        latencyObserver.accept(nanos);
+        finished(failed, passive);
     }
 
     /** Ends what {@link #started} began, recording whether the backend failed it. */
