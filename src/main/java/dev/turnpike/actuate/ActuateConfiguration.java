@@ -19,6 +19,12 @@ public class ActuateConfiguration {
     }
 
     @Bean
+    ShutdownReadinessDelay shutdownReadinessDelay(org.springframework.context.ApplicationContext context,
+                                                  dev.turnpike.config.TurnpikeProperties properties) {
+        return new ShutdownReadinessDelay(context, properties.shutdown().readinessDelay());
+    }
+
+    @Bean
     UpstreamMetrics upstreamMetrics(UpstreamRegistry registry) {
         return new UpstreamMetrics(registry);
     }

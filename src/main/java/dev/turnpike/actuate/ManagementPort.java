@@ -10,7 +10,7 @@ import org.springframework.web.server.ServerWebExchange;
  * on, which is known once that server has started (it may be port 0 in tests). When management
  * shares the traffic port, its base path tells them apart instead.
  */
-final class ManagementPort implements ApplicationListener<WebServerInitializedEvent> {
+public final class ManagementPort implements ApplicationListener<WebServerInitializedEvent> {
 
     private volatile int port = -1;
 
@@ -21,7 +21,7 @@ final class ManagementPort implements ApplicationListener<WebServerInitializedEv
         }
     }
 
-    boolean matches(ServerWebExchange exchange) {
+    public boolean matches(ServerWebExchange exchange) {
         int management = port;
         if (management < 0) {
             return exchange.getRequest().getPath().value().startsWith("/actuator");

@@ -15,10 +15,11 @@ public class L4Configuration {
 
     @Bean
     L4Listeners l4Listeners(TurnpikeProperties properties, UpstreamRegistry registry,
-                            ObjectProvider<ReactorResourceFactory> resources, ObjectProvider<MeterRegistry> meters) {
+                            ObjectProvider<ReactorResourceFactory> resources, ObjectProvider<MeterRegistry> meters,
+                            dev.turnpike.accesslog.AccessLog accessLog) {
         ListenerCheck.check(properties.l4().listeners(), properties.upstreams().keySet());
         ReactorResourceFactory factory = resources.getIfAvailable();
         LoopResources loops = factory != null ? factory.getLoopResources() : HttpResources.get();
-        return new L4Listeners(properties.l4(), registry, loops, meters.getIfAvailable());
+        return new L4Listeners(properties.l4(), registry, loops, meters.getIfAvailable(), accessLog);
     }
 }

@@ -35,7 +35,6 @@ import org.springframework.validation.annotation.Validated;
  * @param cache limits of the response cache used by ResponseCache routes
  * @param tls the HTTPS listener: certificates, protocols, HTTP/2, redirects from plain HTTP
  * @param reload how the gateway follows changes to its configuration files
- * @param accessLog one line per HTTP request and per closed L4 connection
  * @param shutdown what happens between a stop signal and the end of the process
  */
 @Validated
@@ -55,7 +54,6 @@ public record TurnpikeProperties(
         @Valid @NotNull @DefaultValue Cache cache,
         @Valid @NotNull @DefaultValue TlsSettings tls,
         @Valid @NotNull @DefaultValue Reload reload,
-        @Valid @NotNull @DefaultValue AccessLog accessLog,
         @Valid @NotNull @DefaultValue Shutdown shutdown) {
 
     /**
@@ -67,16 +65,6 @@ public record TurnpikeProperties(
                          @NotNull @DefaultValue("1s") Duration interval,
                          @NotNull @DefaultValue("1s") Duration quietPeriod) {
     }
-
-    /**
-     * @param enabled write the access log (logger {@code turnpike.access}; route it with logging settings)
-     * @param format {@code text} (one line, fields separated by spaces) or {@code json} (one object per line)
-     */
-    public record AccessLog(@DefaultValue("true") boolean enabled,
-                            @NotNull @DefaultValue("text") AccessLogFormat format) {
-    }
-
-    public enum AccessLogFormat { TEXT, JSON }
 
     /**
      * @param readinessDelay after a stop signal, how long readiness reports DOWN while traffic is still served, so

@@ -43,6 +43,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private String upstream;
     private boolean done;
     private boolean clientInputShut;
+    private java.time.Instant startedAt;
+    private long startedNanos;
+    private String serverName;
 
     FrontendHandler(TcpListener listener, TcpListener.Config config) {
         this.listener = listener;
@@ -53,6 +56,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         Channel channel = ctx.channel();
         clientAddress = (InetSocketAddress) channel.remoteAddress();
+        if (listener.accessLog().l4Enabled()) {
+            startedAt = java.time.Instant.now();
+            startedNanos = System.nanoTime();
+        }
         awaitingProxyHeader = config.settings().acceptProxyProtocol();
         if (awaitingProxyHeader || config.passthrough()) {
             long timeout = config.settings().clientHello().timeout().toNanos();
@@ -86,6 +93,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             reject(ctx, ConnectionResult.BAD_CLIENT_HELLO, invalid.reason());
         } else if (verdict instanceof ClientHelloParser.Hello hello) {
             cancelPreambleTimer();
+            serverName = hello.serverName();
             SniRoutes.Decision decision = config.sniRoutes().route(hello.serverName());
             listener.stats().sni(decision.result());
             if (decision.upstream() == null) {
@@ -164,7 +172,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         done = true;
-        Tunnel tunnel = new Tunnel(client, backend, server, pool, listener.stats());
+        Tunnel.Access access = startedAt == null ? null : new Tunnel.Access(listener.accessLog(), startedAt, startedNanos,
+                config.settings().name(), clientAddress.getAddress().getHostAddress(), serverName);
+        Tunnel tunnel = new Tunnel(client, backend, server, pool, listener.stats(), access);
         backend.pipeline().addLast(new Relay(tunnel, false));
         ListenerSettings.ProxyProtocol proxy = config.settings().sendProxyProtocol();
         if (proxy != ListenerSettings.ProxyProtocol.OFF) {
@@ -219,6 +229,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void finish(ConnectionResult result) {
         listener.stats().result(upstream, result);
+        if (startedAt != null) {
+            listener.accessLog().l4(new dev.turnpike.accesslog.AccessLog.L4Connection(startedAt, config.settings().name(),
+                    clientAddress.getAddress().getHostAddress(), null, serverName, held == null ? 0 : held.readableBytes(), 0,
+                    System.nanoTime() - startedNanos, result.tag()));
+        }
         if (held != null) {
             held.release();
             held = null;

@@ -40,6 +40,7 @@ public final class L4Listeners implements SmartLifecycle {
     private final UpstreamRegistry registry;
     private final LoopResources loops;
     private final MeterRegistry meters;
+    private final dev.turnpike.accesslog.AccessLog accessLog;
     private final Map<String, ListenerStats> stats = new ConcurrentHashMap<>();
     private final List<TcpListener> draining = new ArrayList<>();
     private volatile L4Settings settings;
@@ -55,7 +56,9 @@ public final class L4Listeners implements SmartLifecycle {
                              DnsAddressResolverGroup resolver) {
     }
 
-    public L4Listeners(L4Settings settings, UpstreamRegistry registry, LoopResources loops, MeterRegistry meters) {
+    public L4Listeners(L4Settings settings, UpstreamRegistry registry, LoopResources loops, MeterRegistry meters,
+                       dev.turnpike.accesslog.AccessLog accessLog) {
+        this.accessLog = accessLog;
         this.settings = settings;
         this.registry = registry;
         this.loops = loops;
@@ -94,7 +97,7 @@ public final class L4Listeners implements SmartLifecycle {
             }
             Transport transport = transport();
             TcpListener listener = new TcpListener(wanted, registry, connector(wanted),
-                    stats.computeIfAbsent(wanted.name(), name -> new ListenerStats(name, meters)));
+                    stats.computeIfAbsent(wanted.name(), name -> new ListenerStats(name, meters)), accessLog);
             try {
                 listener.bind(transport.acceptors(), transport.workers(), transport.serverType());
             } catch (IllegalStateException e) {

@@ -25,6 +25,7 @@ public final class TcpListener {
 
     private final UpstreamRegistry registry;
     private final ListenerStats stats;
+    private final dev.turnpike.accesslog.AccessLog accessLog;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile Config config;
     private Channel serverChannel;
@@ -48,8 +49,10 @@ public final class TcpListener {
         }
     }
 
-    TcpListener(ListenerSettings settings, UpstreamRegistry registry, BackendConnector connector, ListenerStats stats) {
+    TcpListener(ListenerSettings settings, UpstreamRegistry registry, BackendConnector connector, ListenerStats stats,
+                dev.turnpike.accesslog.AccessLog accessLog) {
         this.registry = registry;
+        this.accessLog = accessLog;
         this.stats = stats;
         this.config = new Config(settings, connector);
     }
@@ -140,6 +143,10 @@ public final class TcpListener {
 
     public boolean isListening() {
         return serverChannel != null && serverChannel.isActive();
+    }
+
+    dev.turnpike.accesslog.AccessLog accessLog() {
+        return accessLog;
     }
 
     Pool pool(String name) {

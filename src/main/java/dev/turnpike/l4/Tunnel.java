@@ -24,6 +24,10 @@ final class Tunnel {
     private final Server server;
     private final Pool pool;
     private final ListenerStats stats;
+    private final Access access;
+    private long bytesIn;
+    private long bytesOut;
+    private String ending;
     private boolean clientInputShut;
     private boolean backendInputShut;
     private boolean finished;
@@ -31,7 +35,13 @@ final class Tunnel {
     private long lastActivity;
     private ScheduledFuture<?> idleTimer;
 
-    Tunnel(Channel client, Channel backend, Server server, Pool pool, ListenerStats stats) {
+    /** What the access log line of this connection says besides bytes and ending; null when that log is off. */
+    record Access(dev.turnpike.accesslog.AccessLog log, java.time.Instant start, long startNanos, String listener,
+                  String client, String serverName) {
+    }
+
+    Tunnel(Channel client, Channel backend, Server server, Pool pool, ListenerStats stats, Access access) {
+        this.access = access;
         this.client = client;
         this.backend = backend;
         this.server = server;
@@ -70,6 +80,11 @@ final class Tunnel {
 
     void received(boolean fromClient, int bytes) {
         (fromClient ? stats.bytesIn : stats.bytesOut).add(bytes);
+        if (fromClient) {
+            bytesIn += bytes;
+        } else {
+            bytesOut += bytes;
+        }
     }
 
     boolean inputShut(Channel channel) {
@@ -98,6 +113,9 @@ final class Tunnel {
 
     /** One side's channel closed: close the other once what it was sent is written. */
     void closed(boolean fromClient) {
+        if (ending == null) {
+            ending = clientInputShut && backendInputShut ? "closed" : fromClient ? "client-closed" : "backend-closed";
+        }
         closeAfterFlush(peer(fromClient));
         finish();
     }
@@ -105,6 +123,9 @@ final class Tunnel {
     /** One side failed: a broken connection (such as a reset) resets the other, anything else closes both. */
     void failed(boolean fromClient, Throwable cause) {
         Channel peer = peer(fromClient);
+        if (ending == null) {
+            ending = (fromClient ? "client" : "backend") + (cause instanceof java.io.IOException ? "-reset" : "-error");
+        }
         if (cause instanceof java.io.IOException && peer.isActive()) {
             peer.config().setOption(ChannelOption.SO_LINGER, 0);
         }
@@ -113,6 +134,7 @@ final class Tunnel {
     }
 
     private void idle() {
+        ending = "idle-timeout";
         client.close();
         backend.close();
     }
@@ -131,6 +153,11 @@ final class Tunnel {
             }
             server.tunnelClosed();
             server.finished(false, pool.passive());
+            if (access != null) {
+                access.log().l4(new dev.turnpike.accesslog.AccessLog.L4Connection(access.start(), access.listener(),
+                        access.client(), server.address().toString(), access.serverName(), bytesIn, bytesOut,
+                        System.nanoTime() - access.startNanos(), ending == null ? "closed" : ending));
+            }
         }
     }
 }

@@ -8,6 +8,8 @@ public final class ExchangeAttributes {
 
     /** The servers tried so far for this request (List of Server), so that a retry goes elsewhere. */
     public static final String TRIED_SERVERS = "turnpike.triedServers";
+    /** The request's id: the client's X-Request-Id when sane, else a new one. */
+    public static final String REQUEST_ID = "turnpike.requestId";
 
     private ExchangeAttributes() {
     }

@@ -56,6 +56,10 @@ final class GatewayErrorHandler implements ErrorWebExceptionHandler {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         response.setStatusCode(failure.status());
         response.getHeaders().clear();
+        String requestId = exchange.getAttribute(ExchangeAttributes.REQUEST_ID);
+        if (requestId != null) {
+            response.getHeaders().set(RequestIds.REQUEST_ID, requestId);
+        }
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         response.getHeaders().setContentLength(bytes.length);
         response.getHeaders().setCacheControl("no-store");

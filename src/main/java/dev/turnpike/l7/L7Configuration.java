@@ -16,6 +16,7 @@ import org.springframework.boot.web.server.Http2;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClientsProperties;
+import dev.turnpike.accesslog.AccessLog;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.netty.http.client.HttpClient;
@@ -103,6 +104,22 @@ public class L7Configuration {
                 factory.setHttp2(http2);
             }
         };
+    }
+
+    @Bean
+    RequestIds requestIds() {
+        return new RequestIds();
+    }
+
+    @Bean
+    AccessLogFilter accessLogFilter(AccessLog accessLog, TrustedProxies trustedProxies,
+                                    ObjectProvider<dev.turnpike.actuate.ManagementPort> managementPort) {
+        java.util.function.Supplier<dev.turnpike.actuate.ManagementPort> port =
+                org.springframework.util.function.SingletonSupplier.of(managementPort::getIfAvailable);
+        return new AccessLogFilter(accessLog, trustedProxies, exchange -> {
+            dev.turnpike.actuate.ManagementPort management = port.get();
+            return management != null && management.matches(exchange);
+        });
     }
 
     @Bean
