@@ -72,9 +72,15 @@ public class ResponseCacheGatewayFilterFactory extends AbstractGatewayFilterFact
     }
 
     private final ResponseCacheStore store;
-    private final CacheSettings settings;
+    private volatile CacheSettings settings;
     private final CacheMetrics metrics;
     private final ConcurrentHashMap<String, Sinks.Empty<Void>> inFlight = new ConcurrentHashMap<>();
+
+    /** Limits for responses from now on; the store's total size follows. */
+    public void use(CacheSettings next) {
+        this.settings = next;
+        store.resize(next.maxSize().toBytes());
+    }
 
     public ResponseCacheGatewayFilterFactory(ResponseCacheStore store, CacheSettings settings, CacheMetrics metrics) {
         super(Config.class);

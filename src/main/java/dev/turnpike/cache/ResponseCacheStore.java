@@ -26,6 +26,11 @@ public final class ResponseCacheStore {
 
     private final Cache<String, Variants> variants = Caffeine.newBuilder().maximumSize(100_000).build();
 
+    /** A new total size; entries beyond it are evicted, least valuable first. */
+    public void resize(long maxBytes) {
+        entries.policy().eviction().ifPresent(eviction -> eviction.setMaximum(maxBytes));
+    }
+
     public ResponseCacheStore(long maxBytes, MeterRegistry registry) {
         Counter evictions = Counter.builder("turnpike.cache.evictions")
                 .description("Cached responses dropped to stay under the size limit").register(registry);

@@ -59,6 +59,13 @@ public class SecurityConfiguration {
     }
 
     @Bean
+    SecurityReload securityReload(TurnpikeProperties properties, Authenticators authenticators,
+                                  AuthenticateGatewayFilterFactory authenticate, GatewayPolicyFilter policy,
+                                  IdentityHeadersFilter identity) {
+        return new SecurityReload(properties.security(), authenticators, authenticate, policy, identity);
+    }
+
+    @Bean
     RequireScopesGatewayFilterFactory requireScopesGatewayFilterFactory(SecurityRejections rejections) {
         return new RequireScopesGatewayFilterFactory(rejections);
     }

@@ -12,14 +12,19 @@ import org.springframework.http.HttpHeaders;
  */
 public final class TrustedProxies {
 
-    private final List<IpRange> ranges;
+    private volatile List<IpRange> ranges;
 
     public TrustedProxies(List<IpRange> ranges) {
         this.ranges = List.copyOf(ranges);
     }
 
+    /** Trusts these from now on. */
+    public void use(List<IpRange> next) {
+        this.ranges = List.copyOf(next);
+    }
+
     public boolean isTrusted(String address) {
-        for (IpRange range : ranges) {
+        for (IpRange range : this.ranges) {
             if (range.contains(address)) {
                 return true;
             }
@@ -28,7 +33,7 @@ public final class TrustedProxies {
     }
 
     public boolean isTrusted(InetSocketAddress peer) {
-        return peer != null && !ranges.isEmpty() && peer.getAddress() != null
+        return peer != null && !this.ranges.isEmpty() && peer.getAddress() != null
                 && isTrusted(peer.getAddress().getHostAddress());
     }
 

@@ -23,13 +23,19 @@ public final class RedisTokenBuckets implements TokenBuckets {
 
     private final ReactiveStringRedisTemplate redis;
     private final LocalTokenBuckets local;
-    private final RedisFailure onFailure;
-    private final Duration timeout;
+    private volatile RedisFailure onFailure;
+    private volatile Duration timeout;
     private volatile boolean failing;
 
     public RedisTokenBuckets(ReactiveStringRedisTemplate redis, LocalTokenBuckets local, RedisFailure onFailure, Duration timeout) {
         this.redis = redis;
         this.local = local;
+        this.onFailure = onFailure;
+        this.timeout = timeout;
+    }
+
+    /** The failure policy and timeout for takes from now on. */
+    public void use(RedisFailure onFailure, Duration timeout) {
         this.onFailure = onFailure;
         this.timeout = timeout;
     }

@@ -32,8 +32,8 @@ public class AuthenticateGatewayFilterFactory extends AbstractGatewayFilterFacto
         }
     }
 
-    private final Authenticators authenticators;
-    private final SecuritySettings settings;
+    private volatile Authenticators authenticators;
+    private volatile SecuritySettings settings;
     private final SecurityRejections rejections;
 
     public AuthenticateGatewayFilterFactory(Authenticators authenticators, SecuritySettings settings,
@@ -42,6 +42,17 @@ public class AuthenticateGatewayFilterFactory extends AbstractGatewayFilterFacto
         this.authenticators = authenticators;
         this.settings = settings;
         this.rejections = rejections;
+    }
+
+    /** For routes built from now on (a reload rebuilds every route after calling this). */
+    public void use(Authenticators authenticators, SecuritySettings settings) {
+        this.authenticators = authenticators;
+        this.settings = settings;
+    }
+
+    /** A factory with other authenticators, to check new routes against before they are used. */
+    public AuthenticateGatewayFilterFactory with(Authenticators authenticators, SecuritySettings settings) {
+        return new AuthenticateGatewayFilterFactory(authenticators, settings, rejections);
     }
 
     @Override
@@ -56,6 +67,8 @@ public class AuthenticateGatewayFilterFactory extends AbstractGatewayFilterFacto
 
     @Override
     public GatewayFilter apply(Config config) {
+        Authenticators authenticators = this.authenticators;
+        SecuritySettings settings = this.settings;
         List<Authenticator> chosen = new ArrayList<>();
         for (String name : config.getAuthenticators()) {
             for (String each : name.split(",")) {

@@ -16,14 +16,27 @@ import reactor.core.publisher.Mono;
  */
 public final class GatewayPolicyFilter implements GlobalFilter, Ordered {
 
-    private final AddressRule clients;
-    private final List<HeaderRule> blocked;
+    /** The gateway-wide client and header rules, replaced whole by a reload. */
+    public record Rules(AddressRule clients, List<HeaderRule> blocked) {
+
+        /** Throws IllegalArgumentException for a header rule that does not compile. */
+        public static Rules of(SecuritySettings settings) {
+            return new Rules(new AddressRule(settings.clients().allow(), settings.clients().deny()),
+                    settings.headers().block().stream().map(r -> HeaderRule.of(r.name(), r.value(), r.status())).toList());
+        }
+    }
+
     private final SecurityRejections rejections;
+    private volatile Rules rules;
 
     public GatewayPolicyFilter(SecuritySettings settings, SecurityRejections rejections) {
-        this.clients = new AddressRule(settings.clients().allow(), settings.clients().deny());
-        this.blocked = settings.headers().block().stream().map(r -> HeaderRule.of(r.name(), r.value(), r.status())).toList();
+        this.rules = Rules.of(settings);
         this.rejections = rejections;
+    }
+
+    /** Applies to requests from now on. */
+    public void use(Rules next) {
+        this.rules = next;
     }
 
     @Override
@@ -33,11 +46,13 @@ public final class GatewayPolicyFilter implements GlobalFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        Rules rules = this.rules;
+        AddressRule clients = rules.clients();
         if (!clients.isEmpty() && !clients.permits(ClientAddress.of(exchange))) {
             return rejections.refuse(exchange, HttpStatus.FORBIDDEN, "client-address", "this client address is not allowed");
         }
         HttpHeaders headers = exchange.getRequest().getHeaders();
-        for (HeaderRule rule : blocked) {
+        for (HeaderRule rule : rules.blocked()) {
             String header = rule.match(headers);
             if (header != null) {
                 return rejections.refuse(exchange, rule.status(), "blocked-header", "header " + header + " is not accepted");

@@ -17,18 +17,27 @@ import org.springframework.web.server.ServerWebExchange;
  */
 public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 
-    private final SecuritySettings.IdentityHeaders names;
-    private final List<String> identityHeaders;
-    private final List<Pattern> stripped;
-    private final Authenticators authenticators;
+    /** Everything this filter works with, replaced whole by a reload. */
+    public record Rules(SecuritySettings.IdentityHeaders names, List<String> identityHeaders, List<Pattern> stripped,
+                        Authenticators authenticators) {
+
+        /** Throws IllegalArgumentException for a strip pattern that is not a regular expression. */
+        public static Rules of(SecuritySettings settings, Authenticators authenticators) {
+            List<Pattern> strip = new ArrayList<>();
+            settings.headers().strip().forEach(h -> strip.add(Pattern.compile(h, Pattern.CASE_INSENSITIVE)));
+            return new Rules(settings.identityHeaders(), settings.identityHeaders().all(), List.copyOf(strip), authenticators);
+        }
+    }
+
+    private volatile Rules rules;
 
     public IdentityHeadersFilter(SecuritySettings settings, Authenticators authenticators) {
-        this.names = settings.identityHeaders();
-        this.identityHeaders = names.all();
-        List<Pattern> strip = new ArrayList<>();
-        settings.headers().strip().forEach(h -> strip.add(Pattern.compile(h, Pattern.CASE_INSENSITIVE)));
-        this.stripped = List.copyOf(strip);
-        this.authenticators = authenticators;
+        this.rules = Rules.of(settings, authenticators);
+    }
+
+    /** Applies to requests forwarded from now on. */
+    public void use(Rules next) {
+        this.rules = next;
     }
 
     @Override
@@ -38,16 +47,23 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
 
     @Override
     public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+        Rules rules = this.rules;
+        List<String> identityHeaders = rules.identityHeaders();
+        List<Pattern> stripped = rules.stripped();
+        SecuritySettings.IdentityHeaders names = rules.names();
         Identity identity = exchange.getAttribute(AuthenticateGatewayFilterFactory.IDENTITY_ATTRIBUTE);
-        if (identity == null && !carriesAny(input)) {
+        if (identity == null && !carriesAny(input, identityHeaders, stripped)) {
             return input;
         }
-        HttpHeaders headers = withoutIdentityHeaders(input, exchange);
+        HttpHeaders headers = withoutIdentityHeaders(input, exchange, identityHeaders);
         if (!stripped.isEmpty()) {
             HeaderRule.strip(headers, stripped);
         }
         if (identity != null) {
-            authenticators.get(identity.authenticator()).removeCredential(headers);
+            Authenticator authenticator = rules.authenticators().get(identity.authenticator());
+            if (authenticator != null) { // null only for a request authenticated just before a reload removed its authenticator
+                authenticator.removeCredential(headers);
+            }
             headers.set(names.subject(), identity.subject() == null ? "" : identity.subject());
             headers.set(names.authenticator(), identity.authenticator());
             if (!identity.scopes().isEmpty()) {
@@ -57,7 +73,7 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
         return headers;
     }
 
-    private boolean carriesAny(HttpHeaders headers) {
+    private static boolean carriesAny(HttpHeaders headers, List<String> identityHeaders, List<Pattern> stripped) {
         for (String name : identityHeaders) {
             if (headers.containsHeader(name)) {
                 return true;
@@ -77,7 +93,8 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
     }
 
     /** The headers without any identity header, changed in place when they are writable, else copied. */
-    private HttpHeaders withoutIdentityHeaders(HttpHeaders input, ServerWebExchange exchange) {
+    private static HttpHeaders withoutIdentityHeaders(HttpHeaders input, ServerWebExchange exchange,
+                                                      List<String> identityHeaders) {
         if (input != exchange.getRequest().getHeaders()) {
             try {
                 identityHeaders.forEach(input::remove);

@@ -345,10 +345,73 @@ class LiveReloadTest {
             String before = revision(gateway);
 
             write(directory.resolve("application.yml"), config(upstream("one", a.address()),
-                    route("one", "one", "/one/**"), "  cache:\n    max-size: 1MB\n"));
+                    route("one", "one", "/one/**"), "  cache:\n    max-size: 1MB\n  http:\n    max-body-size: 1MB\n"));
             awaitRevisionChange(gateway, before);
             live = gateway.management("/actuator/turnpike").body();
-            assertThat(live).contains("\"pendingRestart\":[\"turnpike.cache.max-size\"]");
+            assertThat(live).contains("\"pendingRestart\":[\"turnpike.http.max-body-size\"]");
+        }
+    }
+
+    @Test
+    void securitySettingsAndTheirRoutesApplyTogether() throws Exception {
+        String keyHash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest("partner-key-1".getBytes(StandardCharsets.UTF_8)));
+        try (TestBackend a = TestBackend.start("a");
+             Gateway gateway = start(config(upstream("one", a.address()), route("one", "one", "/one/**"), ""))) {
+            assertThat(gateway.get("/one/x").statusCode()).isEqualTo(200);
+            String before = revision(gateway);
+            String security = "  security:\n"
+                    + "    api-keys:\n      partners:\n        keys: [ { client: acme, sha256: " + keyHash + " } ]\n"
+                    + "    headers:\n      block: [ { name: X-Debug-.*, status: 403 } ]\n";
+            write(directory.resolve("application.yml"), config(upstream("one", a.address()),
+                    route("one", "one", "/one/**", "Authenticate=partners"), security));
+            awaitRevisionChange(gateway, before);
+
+            assertThat(gateway.get("/one/x").statusCode()).isEqualTo(401);
+            assertThat(gateway.get("/one/x", "X-Api-Key", "partner-key-1").statusCode()).isEqualTo(200);
+            assertThat(gateway.get("/one/x", "X-Api-Key", "partner-key-1", "X-Debug-Trace", "1").statusCode()).isEqualTo(403);
+            assertThat(gateway.management("/actuator/turnpike").body()).contains("\"pendingRestart\":[]")
+                    .doesNotContain(keyHash);
+
+            String withKeys = revision(gateway);
+            write(directory.resolve("application.yml"), config(upstream("one", a.address()),
+                    route("one", "one", "/one/**", "Authenticate=others"), security));
+            awaitReloadResult(gateway, "rejected", 1);
+            assertThat(field(gateway.management("/actuator/turnpike").body(), "problem"))
+                    .contains("Authenticate names no authenticator 'others'");
+            assertThat(revision(gateway)).isEqualTo(withKeys);
+            assertThat(gateway.get("/one/x", "X-Api-Key", "partner-key-1").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aListenerMovedToAnotherPoolSendsNewConnectionsThereAndKeepsOldOnes() throws Exception {
+        try (TestBackend a = TestBackend.start("a");
+             TcpBackend first = TcpBackend.start(TcpBackend.echo());
+             TcpBackend second = TcpBackend.start(TcpBackend.echo());
+             Gateway gateway = start(config(upstream("one", a.address()) + upstream("first", first.address())
+                             + upstream("second", second.address()), route("one", "one", "/one/**"),
+                     "  l4:\n    listeners:\n      - { name: moving, port: 0, bind: 127.0.0.1, upstream: first }\n"))) {
+            L4Listeners listeners = gateway.context().getBean(L4Listeners.class);
+            int port = listeners.port("moving");
+            try (Socket old = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                old.setSoTimeout(10_000);
+                assertThat(echo(old, "one")).isEqualTo("one");
+                String before = revision(gateway);
+                write(directory.resolve("application.yml"), config(upstream("one", a.address())
+                                + upstream("first", first.address()) + upstream("second", second.address()),
+                        route("one", "one", "/one/**"),
+                        "  l4:\n    listeners:\n      - { name: moving, port: 0, bind: 127.0.0.1, upstream: second }\n"));
+                awaitRevisionChange(gateway, before);
+                assertThat(listeners.port("moving")).isEqualTo(port);
+                try (Socket moved = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    moved.setSoTimeout(10_000);
+                    assertThat(echo(moved, "two")).isEqualTo("two");
+                }
+                assertThat(echo(old, "still")).isEqualTo("still");
+                assertThat(first.accepted()).isEqualTo(1);
+                assertThat(second.accepted()).isEqualTo(1);
+            }
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.turnpike.config.live;
 
 import dev.turnpike.config.ListenerCheck;
-import dev.turnpike.config.RouteFilterCheck;
 import dev.turnpike.config.RouteUpstreamCheck;
 import dev.turnpike.config.TurnpikeProperties;
 import dev.turnpike.l4.L4Listeners;
@@ -49,7 +48,8 @@ public final class LiveConfiguration implements AutoCloseable {
 
     /** Keys under these prefixes apply without a restart. */
     static final List<String> LIVE_PREFIXES = List.of(
-            RouteUpstreamCheck.ROUTES_KEY, "turnpike.upstreams.", "turnpike.l4.", "logging.level.");
+            RouteUpstreamCheck.ROUTES_KEY, "turnpike.upstreams.", "turnpike.l4.", "turnpike.security.",
+            "turnpike.rate-limit.", "turnpike.cache.", "turnpike.trusted-proxies", "logging.level.");
 
     public enum Result { APPLIED, REJECTED, UNCHANGED }
 
@@ -83,7 +83,7 @@ public final class LiveConfiguration implements AutoCloseable {
     /** What a reload changes, as the beans that own each part. */
     public record Parts(UpstreamRegistry upstreams, L4Listeners listeners, SslBundles bundles,
                         GatewayProperties gateway, ApplicationEventPublisher events, RouteValidator routes,
-                        Set<String> authenticators, LoggingSystem logging, Runnable afterApply) {
+                        List<Reconfigurable> settings, LoggingSystem logging, Runnable afterApply) {
     }
 
     LiveConfiguration(CandidateLoader loader, Parts parts, MeterRegistry meters) {
@@ -159,21 +159,31 @@ public final class LiveConfiguration implements AutoCloseable {
         List<RouteDefinition> routes = candidate.routes();
         RouteUpstreamCheck.check(routes, next.upstreams().keySet());
         ListenerCheck.check(next.l4().listeners(), next.upstreams().keySet());
-        RouteFilterCheck.checkAuthenticators(routes, parts.authenticators());
-        parts.routes().check(routes);
         java.util.Map<String, LogLevel> logLevels = logLevelChanges(running, candidate);
-        UpstreamRegistry.Prepared pools = parts.upstreams().prepare(next.upstreams(),
-                UpstreamTlsContexts.build(next.upstreams(), parts.bundles()));
+        List<Reconfigurable.Prepared> settings = new ArrayList<>();
+        List<Runnable> undo = new ArrayList<>();
+        UpstreamRegistry.Prepared pools;
         L4Listeners.Prepared listeners;
         try {
+            List<org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory<?>> factories = new ArrayList<>();
+            for (Reconfigurable part : parts.settings()) {
+                Reconfigurable.Prepared prepared = part.prepare(next, routes);
+                settings.add(prepared);
+                undo.add(prepared::abort);
+                factories.addAll(prepared.filterFactories());
+            }
+            parts.routes().check(routes, factories);
+            pools = parts.upstreams().prepare(next.upstreams(), UpstreamTlsContexts.build(next.upstreams(), parts.bundles()));
+            undo.add(pools::abort);
             listeners = parts.listeners().prepare(next.l4());
         } catch (RuntimeException e) {
-            pools.abort();
+            undo.forEach(Runnable::run);
             throw e;
         }
         pools.warm().block();
         pools.commit();
         listeners.commit();
+        settings.forEach(Reconfigurable.Prepared::commit);
         parts.gateway().setRoutes(new ArrayList<>(routes));
         parts.events().publishEvent(new RefreshRoutesEvent(this));
         logLevels.forEach((logger, level) -> parts.logging().setLogLevel(logger, level));

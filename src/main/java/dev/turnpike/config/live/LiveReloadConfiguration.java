@@ -3,7 +3,6 @@ package dev.turnpike.config.live;
 import dev.turnpike.actuate.UpstreamMetrics;
 import dev.turnpike.config.TurnpikeProperties;
 import dev.turnpike.l4.L4Listeners;
-import dev.turnpike.security.Authenticators;
 import dev.turnpike.upstream.UpstreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -32,14 +31,37 @@ public class LiveReloadConfiguration {
                                        UpstreamRegistry upstreams, L4Listeners listeners, SslBundles bundles,
                                        GatewayProperties gateway, ApplicationEventPublisher events,
                                        List<RoutePredicateFactory> predicates, List<GatewayFilterFactory> filters,
-                                       ConfigurationService configurationService, Authenticators authenticators,
+                                       ConfigurationService configurationService, List<Reconfigurable> settings,
                                        ObjectProvider<LoggingSystem> logging, ObjectProvider<MeterRegistry> meters,
                                        ObjectProvider<UpstreamMetrics> upstreamMetrics) {
         CandidateLoader loader = new CandidateLoader(environment, bindingConverters(beans));
         LiveConfiguration.Parts parts = new LiveConfiguration.Parts(upstreams, listeners, bundles, gateway, events,
-                new RouteValidator(predicates, filters, gateway, configurationService), authenticators.names(),
+                new RouteValidator(predicates, filters, gateway, configurationService), settings,
                 logging.getIfAvailable(), () -> upstreamMetrics.ifAvailable(UpstreamMetrics::refresh));
         return new LiveConfiguration(loader, parts, meters.getIfAvailable());
+    }
+
+    @Bean
+    Reconfigurable trustedProxiesReload(dev.turnpike.l7.TrustedProxies proxies) {
+        return (next, routes) -> Reconfigurable.committing(() -> proxies.use(next.trustedProxies()));
+    }
+
+    @Bean
+    Reconfigurable rateLimitReload(dev.turnpike.ratelimit.TokenBuckets buckets) {
+        return (next, routes) -> Reconfigurable.committing(() -> {
+            if (buckets instanceof dev.turnpike.ratelimit.RedisTokenBuckets redis) {
+                redis.use(next.rateLimit().redisFailure(), next.rateLimit().redisTimeout());
+            }
+        });
+    }
+
+    @Bean
+    Reconfigurable cacheReload(dev.turnpike.cache.ResponseCacheGatewayFilterFactory cache) {
+        return (next, routes) -> {
+            TurnpikeProperties.Cache settings = next.cache();
+            return Reconfigurable.committing(() -> cache.use(new dev.turnpike.cache.CacheSettings(settings.maxSize(),
+                    settings.maxEntrySize(), settings.coalesceTimeout(), settings.storeSetCookie())));
+        };
     }
 
     /** The converters Spring Boot binds configuration properties with: those marked {@code @ConfigurationPropertiesBinding}. */

@@ -34,14 +34,25 @@ public final class RouteValidator {
         this.configuration = configuration;
     }
 
-    void check(List<RouteDefinition> routes) {
+    /** @param replacements factories that stand in for the running ones of the same name */
+    void check(List<RouteDefinition> routes, List<GatewayFilterFactory<?>> replacements) {
+        List<GatewayFilterFactory> factories = new java.util.ArrayList<>(filters.size());
+        for (GatewayFilterFactory factory : filters) {
+            GatewayFilterFactory chosen = factory;
+            for (GatewayFilterFactory<?> replacement : replacements) {
+                if (replacement.name().equals(factory.name())) {
+                    chosen = replacement;
+                }
+            }
+            factories.add(chosen);
+        }
         GatewayProperties properties = new GatewayProperties();
         properties.setDefaultFilters(running.getDefaultFilters());
         properties.setFailOnRouteDefinitionError(true);
         for (int i = 0; i < routes.size(); i++) {
             RouteDefinition route = routes.get(i);
             try {
-                new RouteDefinitionRouteLocator(() -> Flux.just(route), predicates, filters, properties, configuration)
+                new RouteDefinitionRouteLocator(() -> Flux.just(route), predicates, factories, properties, configuration)
                         .getRoutes().collectList().block(LIMIT);
             } catch (RuntimeException e) {
                 Throwable root = e;
