@@ -112,6 +112,11 @@ public class L7Configuration {
     }
 
     @Bean
+    RequestIds.Outgoing requestIdHeaders() {
+        return new RequestIds.Outgoing();
+    }
+
+    @Bean
     AccessLogFilter accessLogFilter(AccessLog accessLog, TrustedProxies trustedProxies,
                                     ObjectProvider<dev.turnpike.actuate.ManagementPort> managementPort) {
         java.util.function.Supplier<dev.turnpike.actuate.ManagementPort> port =

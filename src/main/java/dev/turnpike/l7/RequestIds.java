@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
  * passes through as it is; a request without one (or with a malformed one) starts a trace here whose
  * trace id is a fresh random id, with this hop as the parent.
  */
-final class RequestIds implements WebFilter, HttpHeadersFilter, Ordered {
+final class RequestIds implements WebFilter, Ordered {
 
     static final String REQUEST_ID = "X-Request-Id";
     static final String TRACEPARENT = "traceparent";
@@ -38,27 +38,41 @@ final class RequestIds implements WebFilter, HttpHeadersFilter, Ordered {
         return chain.filter(exchange);
     }
 
-    /** The headers toward the backend: the request id, and a traceparent. */
-    @Override
-    public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
-        String id = exchange.getAttribute(ExchangeAttributes.REQUEST_ID);
-        if (id == null) {
-            return input;
-        }
-        HttpHeaders headers = writable(input);
-        headers.set(REQUEST_ID, id);
-        String traceparent = exchange.getRequest().getHeaders().getFirst(TRACEPARENT);
-        if (!isTraceparent(traceparent)) {
-            headers.set(TRACEPARENT, "00-" + randomHex(16) + "-" + randomHex(8) + "-01");
-        }
-        return headers;
-    }
+    /**
+     * The headers toward the backend: the request id, and a traceparent. Runs before the identity and
+     * forwarding filters, and makes the one writable copy of the request's headers they then change in place.
+     */
+    static final class Outgoing implements HttpHeadersFilter, Ordered {
 
-    private static HttpHeaders writable(HttpHeaders input) {
-        try {
-            input.remove(REQUEST_ID);
-            return input;
-        } catch (UnsupportedOperationException readOnly) {
+        @Override
+        public int getOrder() {
+            return Ordered.LOWEST_PRECEDENCE - 2;
+        }
+
+        @Override
+        public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+            String id = exchange.getAttribute(ExchangeAttributes.REQUEST_ID);
+            if (id == null) {
+                return input;
+            }
+            HttpHeaders headers = writable(input, exchange);
+            headers.set(REQUEST_ID, id);
+            String traceparent = exchange.getRequest().getHeaders().getFirst(TRACEPARENT);
+            if (!isTraceparent(traceparent)) {
+                headers.set(TRACEPARENT, "00-" + randomHex(16) + "-" + randomHex(8) + "-01");
+            }
+            return headers;
+        }
+
+        private static HttpHeaders writable(HttpHeaders input, ServerWebExchange exchange) {
+            if (input != exchange.getRequest().getHeaders()) {
+                try {
+                    input.remove(REQUEST_ID);
+                    return input;
+                } catch (UnsupportedOperationException readOnly) {
+                    // fall through to a copy
+                }
+            }
             HttpHeaders copy = new HttpHeaders();
             copy.putAll(input);
             return copy;
