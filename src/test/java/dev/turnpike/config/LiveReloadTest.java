@@ -424,27 +424,30 @@ class LiveReloadTest {
             // created after start: only a reload can pick it up, and watching is off
             Files.writeString(directory.resolve("application.yml"),
                     config(upstream("one", a.address()), route("one", "one", "/one/**"), ""));
-            HttpClient client = HttpClient.newHttpClient();
-            URI reload = URI.create("http://127.0.0.1:" + gateway.managementPort() + "/actuator/turnpike");
-            HttpResponse<String> anonymous = client.send(HttpRequest.newBuilder(reload)
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> anonymous = postReload(gateway);
             assertThat(anonymous.statusCode()).isEqualTo(401);
             assertThat(gateway.get("/one/x").statusCode()).isEqualTo(404);
 
-            HttpResponse<String> admin = client.send(HttpRequest.newBuilder(reload)
-                    .header("Authorization", Gateway.basic(Gateway.MANAGER, Gateway.MANAGER_PASSWORD))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> admin = postReload(gateway, "Authorization", Gateway.basic(Gateway.MANAGER, Gateway.MANAGER_PASSWORD));
             assertThat(admin.statusCode()).isEqualTo(200);
             assertThat(admin.body()).contains("\"result\":\"applied\"", "\"trigger\":\"actuator\"");
             assertThat(Gateway.backendOf(gateway.get("/one/x"))).isEqualTo("a");
 
             Files.writeString(directory.resolve("application.yml"), "turnpike: [\n");
-            HttpResponse<String> refused = client.send(HttpRequest.newBuilder(reload)
-                    .header("Authorization", Gateway.basic(Gateway.MANAGER, Gateway.MANAGER_PASSWORD))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused = postReload(gateway, "Authorization", Gateway.basic(Gateway.MANAGER, Gateway.MANAGER_PASSWORD));
             assertThat(refused.statusCode()).isEqualTo(422);
             assertThat(refused.body()).contains("\"result\":\"rejected\"", "\"problem\":");
             assertThat(Gateway.backendOf(gateway.get("/one/x"))).isEqualTo("a");
         }
+    }
+
+    private static HttpResponse<String> postReload(Gateway gateway, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.managementPort() + "/actuator/turnpike"))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

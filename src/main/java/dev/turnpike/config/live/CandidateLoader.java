@@ -62,7 +62,9 @@ final class CandidateLoader {
         ConfigDataEnvironmentUpdateListener recorder = new ConfigDataEnvironmentUpdateListener() {
             @Override
             public void onPropertySourceAdded(PropertySource<?> source, ConfigDataLocation location, ConfigDataResource resource) {
-                if (resource instanceof StandardConfigDataResource standard && standard.getResource().isFile()) {
+                // the application's own defaults (classpath) do not change while it runs
+                if (resource instanceof StandardConfigDataResource standard && standard.getResource().isFile()
+                        && !(standard.getResource() instanceof org.springframework.core.io.ClassPathResource)) {
                     try {
                         files.add(standard.getResource().getFile().toPath().toAbsolutePath().normalize());
                     } catch (IOException e) {

@@ -88,10 +88,7 @@ public record ReloadFailure(String location, String key, String problem) {
 
     /** The outermost message and the innermost one, which for a YAML error holds the line and column. */
     private static String describe(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = root(error);
         String outer = String.valueOf(error.getMessage());
         String inner = String.valueOf(root.getMessage()).replaceAll("\\s+", " ").trim();
         return root == error ? outer : outer + ": " + inner;
@@ -110,12 +107,17 @@ public record ReloadFailure(String location, String key, String problem) {
         return rootMessage(bind);
     }
 
-    private static String rootMessage(Throwable error) {
+    /** The innermost message on one line. */
+    static String rootMessage(Throwable error) {
+        return String.valueOf(root(error).getMessage()).replaceAll("\\s+", " ").trim();
+    }
+
+    private static Throwable root(Throwable error) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return String.valueOf(root.getMessage()).replaceAll("\\s+", " ").trim();
+        return root;
     }
 
     private static <T extends Throwable> T find(Throwable error, Class<T> type) {

@@ -55,12 +55,8 @@ public final class RouteValidator {
                 new RouteDefinitionRouteLocator(() -> Flux.just(route), predicates, factories, properties, configuration)
                         .getRoutes().collectList().block(LIMIT);
             } catch (RuntimeException e) {
-                Throwable root = e;
-                while (root.getCause() != null && root.getCause() != root) {
-                    root = root.getCause();
-                }
                 throw new InvalidConfigurationException(RouteUpstreamCheck.ROUTES_KEY + "[" + i + "]",
-                        "route '" + route.getId() + "': " + String.valueOf(root.getMessage()).replaceAll("\\s+", " "));
+                        "route '" + route.getId() + "': " + ReloadFailure.rootMessage(e));
             }
         }
     }
