@@ -36,15 +36,13 @@ class GracefulShutdownTest {
 
             CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> gateway.get("/long"));
             Gateway.await(Duration.ofSeconds(5), () -> slow.requests() == 1, "the request reached the backend");
-            long stopAt = System.nanoTime();
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(gateway::close);
 
             Gateway.await(Duration.ofSeconds(2), () -> availability.getReadinessState() == ReadinessState.REFUSING_TRAFFIC,
                     "readiness DOWN");
-            // still serving while load balancers catch up
+            // still serving new connections while load balancers catch up
             slow.delay(Duration.ZERO);
             assertThat(Gateway.backendOf(gatewayGet(port))).isEqualTo("slow");
-            assertThat(System.nanoTime() - stopAt).isLessThan(TimeUnit.MILLISECONDS.toNanos(1500));
 
             HttpResponse<String> finished = inFlight.get(10, TimeUnit.SECONDS);
             assertThat(finished.statusCode()).isEqualTo(200);

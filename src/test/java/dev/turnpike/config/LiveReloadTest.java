@@ -180,7 +180,7 @@ class LiveReloadTest {
 
     @Test
     void aRequestInFlightOnARemovedServerCompletes() throws Exception {
-        try (TestBackend slow = TestBackend.start("slow").delay(Duration.ofSeconds(3));
+        try (TestBackend slow = TestBackend.start("slow").delay(Duration.ofSeconds(6));
              TestBackend fast = TestBackend.start("fast");
              Gateway gateway = start(config(upstream("pool", slow.address()), route("r", "pool", "/**"), ""))) {
             String before = revision(gateway);
@@ -192,7 +192,7 @@ class LiveReloadTest {
             assertThat(Gateway.backendOf(gateway.get("/new"))).isEqualTo("fast");
             assertThat(inFlight).isNotDone();
 
-            HttpResponse<String> finished = inFlight.get(10, TimeUnit.SECONDS);
+            HttpResponse<String> finished = inFlight.get(15, TimeUnit.SECONDS);
             assertThat(finished.statusCode()).isEqualTo(200);
             assertThat(Gateway.backendOf(finished)).isEqualTo("slow");
             assertThat(gateway.upstreams().pool("pool").servers()).extracting(s -> s.address().toString())
