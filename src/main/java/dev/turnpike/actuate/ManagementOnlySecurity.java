@@ -44,5 +44,12 @@ final class ManagementOnlySecurity implements BeanPostProcessor {
         public int getOrder() {
             return SPRING_SECURITY_ORDER;
         }
+
+        /** Spring's filter chain names every filter per request (a Reactor checkpoint); a record's generated
+         *  toString would print the whole security proxy each time. */
+        @Override
+        public String toString() {
+            return "ManagementOnlySecurity";
+        }
     }
 }

@@ -17,6 +17,12 @@ import reactor.core.publisher.Mono;
  */
 final class RequestIds implements WebFilter, Ordered {
 
+    /** Spring's filter chain names every filter per request (a Reactor checkpoint): a constant costs nothing. */
+    @Override
+    public String toString() {
+        return "RequestIds";
+    }
+
     static final String REQUEST_ID = "X-Request-Id";
     static final String TRACEPARENT = "traceparent";
     private static final int MAX_ID_LENGTH = 128;

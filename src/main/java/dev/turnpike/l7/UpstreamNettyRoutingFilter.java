@@ -1,28 +1,69 @@
 package dev.turnpike.l7;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
+import org.springframework.cloud.gateway.filter.headers.GRPCRequestHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.cloud.gateway.filter.headers.RemoveForwardedHeadersFilter;
+import org.springframework.cloud.gateway.filter.headers.RemoveXForwardedHeadersFilter;
+import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.netty.http.client.HttpClient;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
 
 /**
- * Spring Cloud Gateway's proxying filter, with one change: a request to a pool with TLS on goes
- * through that pool's TLS client (its trust, client certificate and server name), not the one
- * gateway-wide setting. Same connection pool, so warm connections are the ones requests use.
+ * Spring Cloud Gateway's proxying filter, with two changes:
+ * <ul>
+ *   <li>a request to a pool with TLS on goes through that pool's TLS client (its trust, client certificate and
+ *       server name), not the one gateway-wide setting. Same connection pool, so warm connections are the ones
+ *       requests use;</li>
+ *   <li>the headers filters that only copy every request's headers for nothing are left out: Spring Cloud
+ *       Gateway's forwarding-header filters ({@link ForwardedHeadersFilter} drops and rewrites every one of
+ *       those headers), and its gRPC request filter, which copies all headers to add {@code te: trailers} to
+ *       gRPC calls; {@link GrpcTrailers} does that for gRPC calls only.</li>
+ * </ul>
  */
 final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
+
+    private volatile List<HttpHeadersFilter> headersFilters;
 
     UpstreamNettyRoutingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
                                HttpClientProperties properties) {
         super(httpClient, headersFilters, properties);
+    }
+
+    @Override
+    public List<HttpHeadersFilter> getHeadersFilters() {
+        List<HttpHeadersFilter> filters = headersFilters;
+        if (filters == null) {
+            filters = trimmed(super.getHeadersFilters());
+            headersFilters = filters;
+        }
+        return filters;
+    }
+
+    static List<HttpHeadersFilter> trimmed(List<HttpHeadersFilter> filters) {
+        if (filters == null) {
+            return null;
+        }
+        List<HttpHeadersFilter> kept = new ArrayList<>(filters.size());
+        for (HttpHeadersFilter filter : filters) {
+            if (filter instanceof RemoveForwardedHeadersFilter || filter instanceof RemoveXForwardedHeadersFilter
+                    || filter instanceof XForwardedHeadersFilter
+                    || filter instanceof org.springframework.cloud.gateway.filter.headers.ForwardedHeadersFilter) {
+                continue;
+            }
+            kept.add(filter instanceof GRPCRequestHeadersFilter ? new GrpcTrailers() : filter);
+        }
+        return List.copyOf(kept);
     }
 
     @Override
@@ -33,5 +74,21 @@ final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
             return client.secure(instance.pool().tls());
         }
         return client;
+    }
+
+    /** {@code te: trailers} toward the backend on a gRPC call, which needs trailers; other requests untouched. */
+    static final class GrpcTrailers implements HttpHeadersFilter {
+
+        @Override
+        public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+            String contentType = input.getFirst(HttpHeaders.CONTENT_TYPE);
+            if (contentType == null || !contentType.startsWith("application/grpc")) {
+                return input;
+            }
+            HttpHeaders headers = new HttpHeaders();
+            headers.putAll(input);
+            headers.add("te", "trailers");
+            return headers;
+        }
     }
 }

@@ -9,6 +9,12 @@ import reactor.core.publisher.Mono;
 /** {@code turnpike.tls.redirect-http}: every plain-HTTP request is redirected, whether a route matches or not. */
 public final class HttpsRedirectWebFilter implements WebFilter, Ordered {
 
+    /** Spring's filter chain names every filter per request (a Reactor checkpoint): a constant costs nothing. */
+    @Override
+    public String toString() {
+        return "HttpsRedirectWebFilter";
+    }
+
     private final HttpsRedirect redirect;
 
     public HttpsRedirectWebFilter(HttpsRedirect redirect) {

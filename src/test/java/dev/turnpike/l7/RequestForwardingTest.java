@@ -27,11 +27,23 @@ class RequestForwardingTest {
     }
 
     @Test
+    void aGrpcCallAsksTheBackendForTrailersAndOtherRequestsAreLeftAlone() {
+        try (dev.turnpike.support.RecordingBackend backend = new dev.turnpike.support.RecordingBackend();
+             Gateway gateway = Gateway.start(Gateway.upstream("pool", backend.address()))) {
+            gateway.get("/grpc", "Content-Type", "application/grpc+proto");
+            gateway.get("/plain", "Content-Type", "application/json");
+            assertThat(backend.received().get(0).header("te")).isEqualTo("trailers");
+            assertThat(backend.received().get(1).header("te")).isNull();
+        }
+    }
+
+    @Test
     void anUntrustedClientCannotForgeItsAddress() {
         try (TestBackend backend = TestBackend.start("a");
              Gateway gateway = Gateway.start(Gateway.upstream("pool", backend))) {
-            String body = gateway.get("/f", "X-Forwarded-For", "203.0.113.9", "Forwarded", "for=203.0.113.9").body();
-            assertThat(body).contains("x-forwarded-for=127.0.0.1\n")
+            String body = gateway.get("/f", "X-Forwarded-For", "203.0.113.9", "Forwarded", "for=203.0.113.9",
+                    "X-Forwarded-Prefix", "/forged-prefix").body();
+            assertThat(body).contains("x-forwarded-for=127.0.0.1\n").doesNotContain("forged-prefix")
                     .contains("forwarded=for=127.0.0.1;proto=http;host=\"127.0.0.1:" + gateway.port() + "\"\n")
                     .doesNotContain("203.0.113.9");
         }
