@@ -279,6 +279,39 @@ class LiveReloadTest {
     }
 
     @Test
+    void aListenerMovedToAnotherPortOpensThereAndDrainsTheOldPort() throws Exception {
+        int firstPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            firstPort = probe.getLocalPort();
+        }
+        try (TestBackend a = TestBackend.start("a");
+             TcpBackend echo = TcpBackend.start(TcpBackend.echo());
+             Gateway gateway = start(config(upstream("one", a.address()) + upstream("echo", echo.address()),
+                     route("one", "one", "/one/**"),
+                     "  l4:\n    listeners:\n      - { name: moving, port: " + firstPort + ", bind: 127.0.0.1, upstream: echo }\n"))) {
+            L4Listeners listeners = gateway.context().getBean(L4Listeners.class);
+            assertThat(listeners.port("moving")).isEqualTo(firstPort);
+            try (Socket old = new Socket(InetAddress.getLoopbackAddress(), firstPort)) {
+                old.setSoTimeout(10_000);
+                assertThat(echo(old, "first")).isEqualTo("first");
+                String before = revision(gateway);
+                write(directory.resolve("application.yml"), config(upstream("one", a.address()) + upstream("echo", echo.address()),
+                        route("one", "one", "/one/**"),
+                        "  l4:\n    listeners:\n      - { name: moving, port: 0, bind: 127.0.0.1, upstream: echo }\n"));
+                awaitRevisionChange(gateway, before);
+                int movedTo = listeners.port("moving");
+                assertThat(movedTo).isNotEqualTo(firstPort);
+                try (Socket moved = new Socket(InetAddress.getLoopbackAddress(), movedTo)) {
+                    moved.setSoTimeout(10_000);
+                    assertThat(echo(moved, "second")).isEqualTo("second");
+                }
+                assertThat(refused(firstPort)).isTrue();
+                assertThat(echo(old, "still")).isEqualTo("still");
+            }
+        }
+    }
+
+    @Test
     void aPortInUseRefusesTheReload() throws Exception {
         try (TestBackend a = TestBackend.start("a");
              java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress());
