@@ -42,7 +42,7 @@ final class ForwardedHeadersFilter implements HttpHeadersFilter, Ordered {
         boolean trusted = trustedProxies.isTrusted(peer);
         HttpHeaders original = request.getHeaders();
 
-        HttpHeaders headers = writable(input, request);
+        HttpHeaders headers = WritableHeaders.of(input, exchange, X_FORWARDED_FOR);
         headers.headerNames().removeIf(ForwardedHeadersFilter::isForwardingHeader);
 
         String peerAddress = TrustedProxies.peerAddress(peer);
@@ -65,24 +65,6 @@ final class ForwardedHeadersFilter implements HttpHeadersFilter, Ordered {
         String previous = trusted ? joined(original, FORWARDED) : null;
         headers.set(FORWARDED, previous == null ? element : previous + ", " + element);
         return headers;
-    }
-
-    /**
-     * The headers earlier filters produced are already a private copy; only the request's own
-     * (read-only) headers need copying first.
-     */
-    private static HttpHeaders writable(HttpHeaders input, ServerHttpRequest request) {
-        if (input != request.getHeaders()) {
-            try {
-                input.remove("X-Forwarded-For");
-                return input;
-            } catch (UnsupportedOperationException readOnly) {
-                // fall through to a copy
-            }
-        }
-        HttpHeaders copy = new HttpHeaders();
-        copy.putAll(input);
-        return copy;
     }
 
     private static boolean isForwardingHeader(String name) {

@@ -61,27 +61,13 @@ final class RequestIds implements WebFilter, Ordered {
             if (id == null) {
                 return input;
             }
-            HttpHeaders headers = writable(input, exchange);
+            HttpHeaders headers = WritableHeaders.of(input, exchange, REQUEST_ID);
             headers.set(REQUEST_ID, id);
             String traceparent = exchange.getRequest().getHeaders().getFirst(TRACEPARENT);
             if (!isTraceparent(traceparent)) {
                 headers.set(TRACEPARENT, "00-" + randomHex(16) + "-" + randomHex(8) + "-01");
             }
             return headers;
-        }
-
-        private static HttpHeaders writable(HttpHeaders input, ServerWebExchange exchange) {
-            if (input != exchange.getRequest().getHeaders()) {
-                try {
-                    input.remove(REQUEST_ID);
-                    return input;
-                } catch (UnsupportedOperationException readOnly) {
-                    // fall through to a copy
-                }
-            }
-            HttpHeaders copy = new HttpHeaders();
-            copy.putAll(input);
-            return copy;
         }
     }
 
