@@ -133,6 +133,21 @@ class LiveReloadTest {
     }
 
     @Test
+    void defaultFiltersApplyToEveryRouteAfterAReload() throws Exception {
+        try (TestBackend a = TestBackend.start("a");
+             Gateway gateway = start(config(upstream("one", a.address()), route("one", "one", "/one/**"), ""))) {
+            assertThat(gateway.get("/one/x").headers().firstValue("X-Everywhere")).isEmpty();
+            String before = revision(gateway);
+            String withDefaults = config(upstream("one", a.address()), route("one", "one", "/one/**"), "")
+                    .replace("          routes:\n", "          default-filters: [ \"AddResponseHeader=X-Everywhere, yes\" ]\n          routes:\n");
+            write(directory.resolve("application.yml"), withDefaults);
+            awaitRevisionChange(gateway, before);
+            assertThat(gateway.get("/one/x").headers().firstValue("X-Everywhere")).hasValue("yes");
+            assertThat(gateway.management("/actuator/turnpike").body()).contains("\"pendingRestart\":[]");
+        }
+    }
+
+    @Test
     void invalidYamlAndAnUnknownUpstreamAreRefusedWhileTheOldConfigurationServes() throws Exception {
         try (TestBackend a = TestBackend.start("a");
              Gateway gateway = start(config(upstream("one", a.address()), route("one", "one", "/one/**"), ""))) {

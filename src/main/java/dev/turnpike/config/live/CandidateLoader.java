@@ -84,7 +84,7 @@ final class CandidateLoader {
         TurnpikeProperties turnpike = binder.bindOrCreate("turnpike", Bindable.of(TurnpikeProperties.class), validation);
         GatewayProperties gateway = new GatewayProperties();
         binder.bind(GatewayProperties.PREFIX, Bindable.ofInstance(gateway), validation);
-        return new Candidate(environment, turnpike, gateway.getRoutes(), List.copyOf(files),
+        return new Candidate(environment, turnpike, gateway.getRoutes(), gateway.getDefaultFilters(), List.copyOf(files),
                 ConfigurationFiles.revision(files), Set.copyOf(keys));
     }
 

@@ -46,9 +46,11 @@ public final class LiveConfiguration implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LiveConfiguration.class);
 
+    static final String DEFAULT_FILTERS_KEY = GatewayProperties.PREFIX + ".default-filters";
+
     /** Keys under these prefixes apply without a restart. */
     static final List<String> LIVE_PREFIXES = List.of(
-            RouteUpstreamCheck.ROUTES_KEY, "turnpike.upstreams.", "turnpike.l4.", "turnpike.security.",
+            RouteUpstreamCheck.ROUTES_KEY, DEFAULT_FILTERS_KEY, "turnpike.upstreams.", "turnpike.l4.", "turnpike.security.",
             "turnpike.rate-limit.", "turnpike.cache.", "turnpike.trusted-proxies", "logging.level.");
 
     public enum Result { APPLIED, REJECTED, UNCHANGED }
@@ -172,7 +174,7 @@ public final class LiveConfiguration implements AutoCloseable {
                 undo.add(prepared::abort);
                 factories.addAll(prepared.filterFactories());
             }
-            parts.routes().check(routes, factories);
+            parts.routes().check(routes, candidate.defaultFilters(), factories);
             pools = parts.upstreams().prepare(next.upstreams(), UpstreamTlsContexts.build(next.upstreams(), parts.bundles()));
             undo.add(pools::abort);
             listeners = parts.listeners().prepare(next.l4());
@@ -184,6 +186,7 @@ public final class LiveConfiguration implements AutoCloseable {
         pools.commit();
         listeners.commit();
         settings.forEach(Reconfigurable.Prepared::commit);
+        parts.gateway().setDefaultFilters(new ArrayList<>(candidate.defaultFilters()));
         parts.gateway().setRoutes(new ArrayList<>(routes));
         parts.events().publishEvent(new RefreshRoutesEvent(this));
         logLevels.forEach((logger, level) -> parts.logging().setLogLevel(logger, level));

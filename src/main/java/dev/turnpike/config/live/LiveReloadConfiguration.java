@@ -36,7 +36,7 @@ public class LiveReloadConfiguration {
                                        ObjectProvider<UpstreamMetrics> upstreamMetrics) {
         CandidateLoader loader = new CandidateLoader(environment, bindingConverters(beans));
         LiveConfiguration.Parts parts = new LiveConfiguration.Parts(upstreams, listeners, bundles, gateway, events,
-                new RouteValidator(predicates, filters, gateway, configurationService), settings,
+                new RouteValidator(predicates, filters, configurationService), settings,
                 logging.getIfAvailable(), () -> upstreamMetrics.ifAvailable(UpstreamMetrics::refresh));
         return new LiveConfiguration(loader, parts, meters.getIfAvailable());
     }

@@ -5,6 +5,7 @@ import dev.turnpike.config.RouteUpstreamCheck;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.cloud.gateway.config.GatewayProperties;
+import org.springframework.cloud.gateway.filter.FilterDefinition;
 import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
 import org.springframework.cloud.gateway.handler.predicate.RoutePredicateFactory;
 import org.springframework.cloud.gateway.route.RouteDefinition;
@@ -23,19 +24,18 @@ public final class RouteValidator {
 
     private final List<RoutePredicateFactory> predicates;
     private final List<GatewayFilterFactory> filters;
-    private final GatewayProperties running;
     private final ConfigurationService configuration;
 
     public RouteValidator(List<RoutePredicateFactory> predicates, List<GatewayFilterFactory> filters,
-                          GatewayProperties running, ConfigurationService configuration) {
+                          ConfigurationService configuration) {
         this.predicates = predicates;
         this.filters = filters;
-        this.running = running;
         this.configuration = configuration;
     }
 
     /** @param replacements factories that stand in for the running ones of the same name */
-    void check(List<RouteDefinition> routes, List<GatewayFilterFactory<?>> replacements) {
+    void check(List<RouteDefinition> routes, List<FilterDefinition> defaultFilters,
+               List<GatewayFilterFactory<?>> replacements) {
         List<GatewayFilterFactory> factories = new java.util.ArrayList<>(filters.size());
         for (GatewayFilterFactory factory : filters) {
             GatewayFilterFactory chosen = factory;
@@ -47,7 +47,7 @@ public final class RouteValidator {
             factories.add(chosen);
         }
         GatewayProperties properties = new GatewayProperties();
-        properties.setDefaultFilters(running.getDefaultFilters());
+        properties.setDefaultFilters(defaultFilters);
         properties.setFailOnRouteDefinitionError(true);
         for (int i = 0; i < routes.size(); i++) {
             RouteDefinition route = routes.get(i);
