@@ -6,6 +6,8 @@
 #   bench/run.sh l4 [seconds]                 backend direct, nginx stream, HAProxy mode tcp, Turnpike TCP listener
 #   bench/run.sh tls [seconds]                TLS termination (nginx, HAProxy, Turnpike's HTTPS listener on 8443;
 #                                             TLS_ENGINE=openssl|jdk) and passthrough (ssl_preread, req.ssl_sni, Turnpike on 9443)
+#   bench/run.sh pairs [n]                    stock SCG and Turnpike alternately n times: median throughput ratio
+#                                             and CPU microseconds per request (the steadier figure on a noisy VM)
 #   bench/run.sh jwt [seconds] [connections]  Turnpike: a JWT-checked route against an open one, same run
 #   bench/run.sh idle [connections]           Turnpike's resident memory at rest and with N idle L4 connections
 # SHARED points at the directory holding bench/ (the peer scripts) and vanilla-scg/.
@@ -52,9 +54,15 @@ case "$WHAT" in
       --spring.ssl.bundle.pem.bench.keystore.certificate=file:/tmp/bench-tls/cert.pem
       --spring.ssl.bundle.pem.bench.keystore.private-key=file:/tmp/bench-tls/key.pem"
     GATEWAY_CMD=$(echo $GATEWAY_CMD) GATEWAY_TLS_PORT=8443 GATEWAY_SNI_PORT=9443 "$SHARED/bench/tls-peers.sh" "${1:-8}" ;;
+  pairs)
+    if [ ! -f /tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar ]; then
+      rm -rf /tmp/vanilla-scg && cp -r "$SHARED/bench/vanilla-scg" /tmp/vanilla-scg
+      (cd /tmp/vanilla-scg && mvn -B -q package -DskipTests)
+    fi
+    exec "$PROJECT/bench/l7-pairs.sh" "${1:-5}" ;;
   jwt)
     exec "$PROJECT/bench/jwt-cost.sh" "${1:-10}" "${2:-64}" ;;
   idle)
     exec "$PROJECT/bench/idle-connections.sh" "${1:-5000}" ;;
-  *) echo "usage: bench/run.sh l7|cache|l4|tls|jwt|idle [args]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh l7|cache|pairs|l4|tls|jwt|idle [args]" >&2; exit 2 ;;
 esac
