@@ -93,11 +93,12 @@ public class AuthenticateGatewayFilterFactory extends AbstractGatewayFilterFacto
                     if (settings.blockedUsers().contains(identity.subject())) {
                         return rejections.refuse(exchange, HttpStatus.FORBIDDEN, "blocked-user", "this caller is blocked");
                     }
-                    ServerHttpRequest request = authenticators.get(identity.authenticator())
-                            .withoutCredentialInUri(exchange.getRequest());
+                    Authenticator authenticator = authenticators.get(identity.authenticator());
+                    ServerHttpRequest request = authenticator.withoutCredentialInUri(exchange.getRequest());
                     ServerWebExchange authenticated = request == exchange.getRequest() ? exchange
                             : exchange.mutate().request(request).build();
                     authenticated.getAttributes().put(IDENTITY_ATTRIBUTE, identity);
+                    authenticated.getAttributes().put(AUTHENTICATOR_ATTRIBUTE, authenticator);
                     return chain.filter(authenticated);
                 });
         });
@@ -105,6 +106,12 @@ public class AuthenticateGatewayFilterFactory extends AbstractGatewayFilterFacto
 
     /** The exchange attribute that holds the caller's {@link Identity} once authenticated. */
     public static final String IDENTITY_ATTRIBUTE = "turnpike.identity";
+
+    /**
+     * The exchange attribute that holds the {@link Authenticator} that accepted the caller, so that its credential
+     * is removed toward the backend even if a reload has replaced the authenticators since.
+     */
+    public static final String AUTHENTICATOR_ATTRIBUTE = "turnpike.authenticator";
 
     /** Tries the authenticators in order; the first acceptance wins, else the most telling refusal. */
     private static Mono<Verdict> authenticate(ServerHttpRequest request, List<Authenticator> chosen, int index,

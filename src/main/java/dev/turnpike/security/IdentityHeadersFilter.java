@@ -60,10 +60,8 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
             HeaderRule.strip(headers, stripped);
         }
         if (identity != null) {
-            Authenticator authenticator = rules.authenticators().get(identity.authenticator());
-            if (authenticator != null) { // null only for a request authenticated just before a reload removed its authenticator
-                authenticator.removeCredential(headers);
-            }
+            Authenticator authenticator = exchange.getAttribute(AuthenticateGatewayFilterFactory.AUTHENTICATOR_ATTRIBUTE);
+            (authenticator != null ? authenticator : rules.authenticators().get(identity.authenticator())).removeCredential(headers);
             headers.set(names.subject(), identity.subject() == null ? "" : identity.subject());
             headers.set(names.authenticator(), identity.authenticator());
             if (!identity.scopes().isEmpty()) {
