@@ -11,7 +11,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Instant;
+import dev.turnpike.InvalidConfigurationException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -20,7 +24,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.logging.LogLevel;
@@ -28,6 +31,7 @@ import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.cloud.gateway.config.GatewayProperties;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
+import org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory;
 import org.springframework.cloud.gateway.route.RouteDefinition;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -161,13 +165,13 @@ public final class LiveConfiguration implements AutoCloseable {
         List<RouteDefinition> routes = candidate.routes();
         RouteUpstreamCheck.check(routes, next.upstreams().keySet());
         ListenerCheck.check(next.l4().listeners(), next.upstreams().keySet());
-        java.util.Map<String, LogLevel> logLevels = logLevelChanges(running, candidate);
+        Map<String, LogLevel> logLevels = logLevelChanges(running, candidate);
         List<Reconfigurable.Prepared> settings = new ArrayList<>();
         List<Runnable> undo = new ArrayList<>();
         UpstreamRegistry.Prepared pools;
         L4Listeners.Prepared listeners;
         try {
-            List<org.springframework.cloud.gateway.filter.factory.GatewayFilterFactory<?>> factories = new ArrayList<>();
+            List<GatewayFilterFactory<?>> factories = new ArrayList<>();
             for (Reconfigurable part : parts.settings()) {
                 Reconfigurable.Prepared prepared = part.prepare(next, routes);
                 settings.add(prepared);
@@ -241,15 +245,14 @@ public final class LiveConfiguration implements AutoCloseable {
     }
 
     /** The loggers whose {@code logging.level} changed, with their new level (null: back to inherited). */
-    private java.util.Map<String, LogLevel> logLevelChanges(Candidate before, Candidate after) {
-        java.util.Map<String, LogLevel> changes = new java.util.LinkedHashMap<>();
+    private Map<String, LogLevel> logLevelChanges(Candidate before, Candidate after) {
+        Map<String, LogLevel> changes = new LinkedHashMap<>();
         if (parts.logging() == null) {
             return changes;
         }
-        Set<String> keys = new TreeSet<>();
-        Consumer<Set<String>> levels = all -> all.stream().filter(k -> k.startsWith("logging.level.")).forEach(keys::add);
-        levels.accept(before.fileKeys());
-        levels.accept(after.fileKeys());
+        Set<String> keys = new TreeSet<>(before.fileKeys());
+        keys.addAll(after.fileKeys());
+        keys.removeIf(key -> !key.startsWith("logging.level."));
         for (String key : keys) {
             String now = value(after.environment(), key);
             if (Objects.equals(now, value(before.environment(), key))) {
@@ -261,8 +264,8 @@ public final class LiveConfiguration implements AutoCloseable {
                 try {
                     level = LogLevel.valueOf(now.trim().toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
-                    throw new dev.turnpike.InvalidConfigurationException(key, "'" + now + "' is not a log level; use one of "
-                            + java.util.Arrays.toString(LogLevel.values()).toLowerCase(Locale.ROOT));
+                    throw new InvalidConfigurationException(key, "'" + now + "' is not a log level; use one of "
+                            + Arrays.toString(LogLevel.values()).toLowerCase(Locale.ROOT));
                 }
             }
             changes.put("root".equalsIgnoreCase(logger) ? LoggingSystem.ROOT_LOGGER_NAME : logger, level);
