@@ -29,7 +29,7 @@ SHARED=$(cd "$SHARED" && pwd)
 RUN_DIR=$(mktemp -d)
 cd "$RUN_DIR"
 export SHARED
-export GATEWAY_CMD="java -Xmx512m -jar $PROJECT/target/turnpike.jar --spring.config.additional-location=file:$PROJECT/bench/bench.yml"
+export GATEWAY_CMD="java -Xmx512m ${JAVA_OPTS:-} -jar $PROJECT/target/turnpike.jar --spring.config.additional-location=file:$PROJECT/bench/bench.yml"
 case "$WHAT" in
   l7)
     if [ ! -f /tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar ]; then

@@ -106,6 +106,9 @@ final class Tunnel {
         }
         peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) future -> {
             if (peer.isActive()) {
+                // once the peer's FIN arrives too, the tunnel is over: let that FIN close the channel
+                // rather than half-close an input nobody will read (a shutdown call and an exception saved)
+                peer.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
                 ((DuplexChannel) peer).shutdownOutput();
             }
         });
@@ -114,7 +117,9 @@ final class Tunnel {
     /** One side's channel closed: close the other once what it was sent is written. */
     void closed(boolean fromClient) {
         if (ending == null) {
-            ending = clientInputShut && backendInputShut ? "closed" : fromClient ? "client-closed" : "backend-closed";
+            // the side closing after the other one's FIN is the normal end, like two FINs
+            boolean otherSideDone = fromClient ? backendInputShut : clientInputShut;
+            ending = otherSideDone ? "closed" : fromClient ? "client-closed" : "backend-closed";
         }
         closeAfterFlush(peer(fromClient));
         finish();

@@ -2,7 +2,6 @@ package dev.turnpike.l7;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.Locale;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -22,7 +21,8 @@ final class ForwardedHeadersFilter implements HttpHeadersFilter, Ordered {
     private static final String X_FORWARDED_PORT = "X-Forwarded-Port";
     private static final String FORWARDED = "Forwarded";
 
-    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+    /** RFC 7230 tchar, besides letters and digits. */
+    private static final String TOKEN_SYMBOLS = "!#$%&'*+.^_`|~-";
 
     private final TrustedProxies trustedProxies;
 
@@ -68,8 +68,7 @@ final class ForwardedHeadersFilter implements HttpHeadersFilter, Ordered {
     }
 
     private static boolean isForwardingHeader(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return lower.startsWith("x-forwarded-") || lower.equals("forwarded");
+        return name.regionMatches(true, 0, "x-forwarded-", 0, 12) || name.equalsIgnoreCase(FORWARDED);
     }
 
     private static String joined(HttpHeaders headers, String name) {
@@ -88,6 +87,20 @@ final class ForwardedHeadersFilter implements HttpHeadersFilter, Ordered {
     }
 
     private static String quoted(String value) {
-        return TOKEN.matcher(value).matches() ? value : "\"" + value.replace("\"", "") + "\"";
+        return isToken(value) ? value : "\"" + value.replace("\"", "") + "\"";
+    }
+
+    private static boolean isToken(String value) {
+        if (value.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+            if (!alphanumeric && TOKEN_SYMBOLS.indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

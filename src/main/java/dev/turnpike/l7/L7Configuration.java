@@ -17,7 +17,12 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClientsProperties;
 import dev.turnpike.accesslog.AccessLog;
+import org.springframework.cloud.gateway.config.GlobalCorsProperties;
+import org.springframework.cloud.gateway.handler.FilteringWebHandler;
+import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.web.reactive.accept.ApiVersionStrategy;
 import org.springframework.context.annotation.Configuration;
 import reactor.netty.http.client.HttpClient;
 
@@ -68,6 +73,16 @@ public class L7Configuration {
                 return bean;
             }
         };
+    }
+
+    /** Spring Cloud Gateway's route lookup, with a small look-ahead instead of a 256-slot buffer per request. */
+    @Bean
+    RouteLookup routePredicateHandlerMapping(FilteringWebHandler webHandler, RouteLocator routeLocator,
+                                             GlobalCorsProperties cors, Environment environment,
+                                             ObjectProvider<ApiVersionStrategy> apiVersionStrategy) {
+        RouteLookup lookup = new RouteLookup(webHandler, routeLocator, cors, environment);
+        apiVersionStrategy.ifAvailable(lookup::setApiVersionStrategy);
+        return lookup;
     }
 
     @Bean

@@ -62,4 +62,24 @@ class RequestForwardingTest {
             }
         }
     }
+
+    /** Routes are tried in order, beyond the lookup's look-ahead: the first match wins, later ones are never used. */
+    @Test
+    void firstMatchingRouteWinsAmongManyRoutes() {
+        int routes = RouteLookup.LOOK_AHEAD * 3;
+        try (TestBackend early = TestBackend.start("early"); TestBackend late = TestBackend.start("late")) {
+            Map<String, Object> properties = Gateway.upstream("early", early);
+            properties.put("turnpike.upstreams.late.servers[0].address", late.address());
+            for (int i = 0; i < routes; i++) {
+                Gateway.route(properties, i, "r" + i, i < routes - 2 ? "early" : "late", "/r" + i + "/**");
+            }
+            Gateway.route(properties, routes - 1, "catch-all", "early", "/**");
+            try (Gateway gateway = Gateway.start(properties)) {
+                assertThat(Gateway.backendOf(gateway.get("/r3/x"))).isEqualTo("early");
+                assertThat(Gateway.backendOf(gateway.get("/r" + (routes - 2) + "/x"))).isEqualTo("late");
+                assertThat(Gateway.backendOf(gateway.get("/elsewhere"))).isEqualTo("early");
+                assertThat(early.requests() + late.requests()).isEqualTo(3);
+            }
+        }
+    }
 }
