@@ -12,18 +12,29 @@ public final class ListenerCheck {
     private ListenerCheck() {
     }
 
+    private static boolean overlap(ListenerSettings a, ListenerSettings b) {
+        return a.port() == b.port() && (a.bind().equals(b.bind()) || isWildcard(a.bind()) || isWildcard(b.bind()));
+    }
+
+    private static boolean isWildcard(String address) {
+        return address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]");
+    }
+
     public static void check(List<ListenerSettings> listeners, Set<String> upstreams) {
         Set<String> names = new HashSet<>();
-        Set<String> ports = new HashSet<>();
+        List<ListenerSettings> bound = new java.util.ArrayList<>();
         for (int i = 0; i < listeners.size(); i++) {
             ListenerSettings listener = listeners.get(i);
             String key = "turnpike.l4.listeners[" + i + "]";
             if (!names.add(listener.name())) {
                 throw new InvalidConfigurationException(key + ".name", "'" + listener.name() + "' is used by another listener");
             }
-            if (listener.port() != 0 && !ports.add(listener.bind() + ":" + listener.port())) {
+            // listeners share their port among event loops (SO_REUSEPORT), so the kernel would not refuse
+            // a second listener on the same port: it is refused here, wildcard addresses included
+            if (listener.port() != 0 && bound.stream().anyMatch(other -> overlap(other, listener))) {
                 throw new InvalidConfigurationException(key + ".port", listener.port() + " is used by another listener");
             }
+            bound.add(listener);
             if (listener.mode() == ListenerSettings.ListenerMode.TCP) {
                 if (listener.upstream() == null) {
                     throw new InvalidConfigurationException(key + ".upstream", "a tcp listener needs an upstream");

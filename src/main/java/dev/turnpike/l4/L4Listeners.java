@@ -4,11 +4,18 @@ import dev.turnpike.InvalidConfigurationException;
 import dev.turnpike.upstream.UpstreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +32,7 @@ import org.springframework.context.SmartLifecycle;
 import reactor.netty.resources.LoopResources;
 
 /**
- * All L4 listeners, on the same Reactor Netty event loops (native epoll on Linux) as the HTTP side. They
+ * All L4 listeners, on native epoll event loops of their own on Linux (see {@link #transport()}). They
  * open with the web server; on shutdown they stop accepting at once and give established connections up
  * to {@code turnpike.l4.drain-timeout} to finish.
  *
@@ -53,7 +60,7 @@ public final class L4Listeners implements SmartLifecycle {
     private record Transport(EventLoopGroup acceptors, EventLoopGroup workers,
                              Class<? extends SocketChannel> socketType,
                              Class<? extends ServerSocketChannel> serverType,
-                             DnsAddressResolverGroup resolver) {
+                             DnsAddressResolverGroup resolver, boolean ownsLoops) {
     }
 
     public L4Listeners(L4Settings settings, UpstreamRegistry registry, LoopResources loops, MeterRegistry meters,
@@ -119,16 +126,31 @@ public final class L4Listeners implements SmartLifecycle {
         return new BackendConnector(transport.socketType(), transport.resolver(), listener.connectTimeout());
     }
 
+    /**
+     * On Linux, event loops of the L4 module's own, one per core, each with its own listening socket
+     * ({@link TcpListener#bind}): a connection is accepted, joined to its backend and relayed on one thread,
+     * as nginx and HAProxy do. Reactor Netty's loops number at least four even on one core, and a connection
+     * accepted on one loop and handed to another costs a wake-up and a thread switch. Elsewhere the listeners
+     * use Reactor Netty's loops.
+     */
     private Transport transport() {
         if (transport == null) {
-            boolean preferNative = LoopResources.hasNativeSupport();
-            EventLoopGroup acceptors = loops.onServerSelect(preferNative);
-            EventLoopGroup workers = loops.onServer(preferNative);
-            transport = new Transport(acceptors, workers,
-                    loops.onChannelClass(SocketChannel.class, workers),
-                    loops.onChannelClass(ServerSocketChannel.class, workers),
-                    new DnsAddressResolverGroup(new DnsNameResolverBuilder()
-                            .datagramChannelType(loops.onChannelClass(DatagramChannel.class, workers))));
+            if (Epoll.isAvailable()) {
+                EventLoopGroup own = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+                        new DefaultThreadFactory("turnpike-l4", true), EpollIoHandler.newFactory());
+                transport = new Transport(own, own, EpollSocketChannel.class, EpollServerSocketChannel.class,
+                        new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(EpollDatagramChannel.class)),
+                        true);
+            } else {
+                EventLoopGroup acceptors = loops.onServerSelect(false);
+                EventLoopGroup workers = loops.onServer(false);
+                transport = new Transport(acceptors, workers,
+                        loops.onChannelClass(SocketChannel.class, workers),
+                        loops.onChannelClass(ServerSocketChannel.class, workers),
+                        new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                                .datagramChannelType(loops.onChannelClass(DatagramChannel.class, workers))),
+                        false);
+            }
         }
         return transport;
     }
@@ -224,6 +246,9 @@ public final class L4Listeners implements SmartLifecycle {
             synchronized (this) {
                 if (transport != null) {
                     transport.resolver().close();
+                    if (transport.ownsLoops()) {
+                        transport.workers().shutdownGracefully(0, 2, TimeUnit.SECONDS);
+                    }
                     transport = null;
                 }
                 if (drainer != null) {

@@ -7,14 +7,20 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +34,7 @@ public final class TcpListener {
     private final dev.turnpike.accesslog.AccessLog accessLog;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile Config config;
-    private Channel serverChannel;
+    private volatile List<Channel> serverChannels = List.of();
 
     /**
      * What a connection is handled with, taken once when it is accepted: a reload that changes the
@@ -68,10 +74,41 @@ public final class TcpListener {
         return settings.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
-    /** Binds the port; a bind failure (port in use, address not local) is thrown to the caller. */
+    /**
+     * Binds the port; a bind failure (port in use, address not local) is thrown to the caller.
+     *
+     * <p>On the native transport every event loop gets a socket of its own on the port
+     * ({@code SO_REUSEPORT}, as nginx's {@code reuseport}): the kernel spreads new connections over them,
+     * and a connection lives on the loop that accepted it, with no hand-over to another thread. Elsewhere
+     * one socket accepts for all loops.
+     */
     void bind(EventLoopGroup acceptors, EventLoopGroup workers, Class<? extends ServerSocketChannel> channelType) {
         ListenerSettings settings = config.settings();
-        ChannelFuture bound = new ServerBootstrap()
+        List<Channel> bound = new ArrayList<>();
+        try {
+            if (channelType == EpollServerSocketChannel.class) {
+                int port = settings.port();
+                for (EventExecutor executor : workers) {
+                    EventLoop loop = (EventLoop) executor;
+                    Channel channel = bindOne(loop, loop, channelType, port, true);
+                    bound.add(channel);
+                    port = ((InetSocketAddress) channel.localAddress()).getPort();
+                }
+            } else {
+                bound.add(bindOne(acceptors, workers, channelType, settings.port(), false));
+            }
+        } catch (IllegalStateException e) {
+            bound.forEach(channel -> channel.close().awaitUninterruptibly());
+            throw e;
+        }
+        serverChannels = List.copyOf(bound);
+        log.info("l4 listener {} on {} ({}{})", settings.name(), bound.get(0).localAddress(), modeName(settings),
+                settings.upstream() == null ? "" : " to upstream " + settings.upstream());
+    }
+
+    private Channel bindOne(EventLoopGroup acceptors, EventLoopGroup workers, Class<? extends ServerSocketChannel> channelType,
+                            int port, boolean reusePort) {
+        ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -83,16 +120,17 @@ public final class TcpListener {
                     protected void initChannel(SocketChannel channel) {
                         accept(channel);
                     }
-                })
-                .bind(settings.bind(), settings.port())
-                .awaitUninterruptibly();
+                });
+        if (reusePort) {
+            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        String address = config.settings().bind();
+        ChannelFuture bound = bootstrap.bind(address, port).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            throw new IllegalStateException("cannot listen on " + settings.bind() + ":" + settings.port() + ": "
+            throw new IllegalStateException("cannot listen on " + address + ":" + port + ": "
                     + bound.cause().getMessage(), bound.cause());
         }
-        serverChannel = bound.channel();
-        log.info("l4 listener {} on {} ({}{})", settings.name(), serverChannel.localAddress(), modeName(settings),
-                settings.upstream() == null ? "" : " to upstream " + settings.upstream());
+        return bound.channel();
     }
 
     private void accept(SocketChannel channel) {
@@ -114,9 +152,7 @@ public final class TcpListener {
 
     /** Stops accepting; established connections keep flowing. */
     void closeListeningSocket() {
-        if (serverChannel != null) {
-            serverChannel.close().awaitUninterruptibly();
-        }
+        serverChannels.forEach(channel -> channel.close().awaitUninterruptibly());
     }
 
     void closeConnections() {
@@ -138,11 +174,13 @@ public final class TcpListener {
 
     /** The bound port, or the configured one before binding. */
     public int port() {
-        return serverChannel == null ? config.settings().port() : ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        List<Channel> channels = serverChannels;
+        return channels.isEmpty() ? config.settings().port() : ((InetSocketAddress) channels.get(0).localAddress()).getPort();
     }
 
     public boolean isListening() {
-        return serverChannel != null && serverChannel.isActive();
+        List<Channel> channels = serverChannels;
+        return !channels.isEmpty() && channels.stream().allMatch(Channel::isActive);
     }
 
     dev.turnpike.accesslog.AccessLog accessLog() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.turnpike.TurnpikeApplication;
 import dev.turnpike.support.Gateway;
+import dev.turnpike.support.TestBackend;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -117,6 +118,22 @@ class BadConfigurationTest {
             assertStartFails(properties, output, "turnpike.l4.listeners[0].port",
                     "cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
+    }
+
+    /** Listeners share a port among event loops, so two listeners on one port are refused by the check, not the kernel. */
+    @ParameterizedTest(name = "{0} and {1}")
+    @CsvSource({"0.0.0.0, 127.0.0.1", "127.0.0.1, 0.0.0.0", "127.0.0.1, 127.0.0.1"})
+    void twoListenersOnOnePortStopTheStart(String firstBind, String secondBind, CapturedOutput output) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("turnpike.upstreams.web.servers[0].address", "127.0.0.1:9");
+        int port = TestBackend.closedPort();
+        for (int i = 0; i < 2; i++) {
+            properties.put("turnpike.l4.listeners[" + i + "].name", "t" + i);
+            properties.put("turnpike.l4.listeners[" + i + "].bind", i == 0 ? firstBind : secondBind);
+            properties.put("turnpike.l4.listeners[" + i + "].port", port);
+            properties.put("turnpike.l4.listeners[" + i + "].upstream", "web");
+        }
+        assertStartFails(properties, output, "turnpike.l4.listeners[1].port", port + " is used by another listener");
     }
 
     /** The start fails with one report naming the key and the problem, and no stack trace of ours. */
