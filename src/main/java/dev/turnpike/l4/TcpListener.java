@@ -90,12 +90,12 @@ public final class TcpListener {
                 int port = settings.port();
                 for (EventExecutor executor : workers) {
                     EventLoop loop = (EventLoop) executor;
-                    Channel channel = bindOne(loop, loop, channelType, port, true);
+                    Channel channel = bindOne(loop, loop, channelType, settings.bind(), port, true);
                     bound.add(channel);
                     port = ((InetSocketAddress) channel.localAddress()).getPort();
                 }
             } else {
-                bound.add(bindOne(acceptors, workers, channelType, settings.port(), false));
+                bound.add(bindOne(acceptors, workers, channelType, settings.bind(), settings.port(), false));
             }
         } catch (IllegalStateException e) {
             bound.forEach(channel -> channel.close().awaitUninterruptibly());
@@ -107,7 +107,7 @@ public final class TcpListener {
     }
 
     private Channel bindOne(EventLoopGroup acceptors, EventLoopGroup workers, Class<? extends ServerSocketChannel> channelType,
-                            int port, boolean reusePort) {
+                            String address, int port, boolean reusePort) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(channelType)
@@ -124,7 +124,6 @@ public final class TcpListener {
         if (reusePort) {
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
-        String address = config.settings().bind();
         ChannelFuture bound = bootstrap.bind(address, port).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new IllegalStateException("cannot listen on " + address + ":" + port + ": "
