@@ -9,9 +9,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ReflectiveChannelFactory;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.NetUtil;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -32,6 +36,7 @@ final class BackendConnector {
     }
 
     private final Class<? extends SocketChannel> channelType;
+    private final ReflectiveChannelFactory<? extends SocketChannel> sockets;
     private final AddressResolverGroup<InetSocketAddress> resolver;
     private final int connectTimeoutMillis;
     private final java.util.Map<ServerAddress, InetSocketAddress> literals = new java.util.concurrent.ConcurrentHashMap<>();
@@ -39,6 +44,7 @@ final class BackendConnector {
     BackendConnector(Class<? extends SocketChannel> channelType, AddressResolverGroup<InetSocketAddress> resolver,
                      Duration connectTimeout) {
         this.channelType = channelType;
+        this.sockets = new ReflectiveChannelFactory<>(channelType);
         this.resolver = resolver;
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
     }
@@ -65,15 +71,16 @@ final class BackendConnector {
             return;
         }
         tried.add(server);
+        InetSocketAddress target = socketAddress(server.address());
         new Bootstrap()
                 .group(client.eventLoop())
-                .channel(channelType)
+                .channelFactory(() -> newChannel(target))
                 .resolver(resolver)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true) // TCP_NODELAY is Netty's default on Linux
                 .handler(new ChannelInboundHandlerAdapter())
-                .connect(socketAddress(server.address()))
+                .connect(target)
                 .addListener((ChannelFuture future) -> {
                     if (future.isSuccess()) {
                         outcome.connected(future.channel(), server);
@@ -82,6 +89,18 @@ final class BackendConnector {
                         attempt(client, pool, request, tried, future.cause(), outcome);
                     }
                 });
+    }
+
+    /**
+     * On epoll, a socket of the target's own family: an IPv4 backend reached from an IPv6 socket goes through
+     * the kernel's IPv4-mapped path and costs an extra option call on every connect.
+     */
+    private Channel newChannel(InetSocketAddress target) {
+        if (channelType == EpollSocketChannel.class && !target.isUnresolved()) {
+            return new EpollSocketChannel(target.getAddress() instanceof Inet4Address
+                    ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6);
+        }
+        return sockets.newChannel();
     }
 
     /** IP literals are resolved once per server; host names go to the asynchronous DNS resolver on every connect. */

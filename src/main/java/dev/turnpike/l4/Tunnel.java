@@ -7,6 +7,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -109,9 +111,27 @@ final class Tunnel {
                 // once the peer's FIN arrives too, the tunnel is over: let that FIN close the channel
                 // rather than half-close an input nobody will read (a shutdown call and an exception saved)
                 peer.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
-                ((DuplexChannel) peer).shutdownOutput();
+                sendFin(peer);
             }
         });
+    }
+
+    /**
+     * Shuts the channel's output. On epoll the socket is shut directly: Netty's {@code shutdownOutput} builds an
+     * exception with a stack trace on every call, to fail writes still queued, and there are none here (the
+     * flush before this has completed and the side that writes to this channel has ended). The socket keeps
+     * the state, so the channel sees its output as shut all the same.
+     */
+    private static void sendFin(Channel channel) {
+        if (channel instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
+            try {
+                socket.shutdown(false, true);
+            } catch (java.io.IOException e) {
+                channel.close();
+            }
+        } else {
+            ((DuplexChannel) channel).shutdownOutput();
+        }
     }
 
     /** One side's channel closed: close the other once what it was sent is written. */
