@@ -14,10 +14,12 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,9 +110,9 @@ public final class TcpListener {
 
     private Channel bindOne(EventLoopGroup acceptors, EventLoopGroup workers, Class<? extends ServerSocketChannel> channelType,
                             String address, int port, boolean reusePort) {
+        InetSocketAddress local = new InetSocketAddress(address, port);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
-                .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -121,10 +123,17 @@ public final class TcpListener {
                         accept(channel);
                     }
                 });
+        if (channelType == EpollServerSocketChannel.class && local.getAddress() instanceof Inet4Address) {
+            // an IPv4 address (0.0.0.0 by default) on an IPv4 socket: the same connections as on an IPv6 socket
+            // bound to the mapped address, without the IPv4-mapped path on every accepted connection
+            bootstrap.channelFactory(() -> new EpollServerSocketChannel(SocketProtocolFamily.INET));
+        } else {
+            bootstrap.channel(channelType);
+        }
         if (reusePort) {
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
-        ChannelFuture bound = bootstrap.bind(address, port).awaitUninterruptibly();
+        ChannelFuture bound = bootstrap.bind(local).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new IllegalStateException("cannot listen on " + address + ":" + port + ": "
                     + bound.cause().getMessage(), bound.cause());
