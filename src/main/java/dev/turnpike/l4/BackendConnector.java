@@ -12,10 +12,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.NetUtil;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -91,14 +89,10 @@ final class BackendConnector {
                 });
     }
 
-    /**
-     * On epoll, a socket of the target's own family: an IPv4 backend reached from an IPv6 socket goes through
-     * the kernel's IPv4-mapped path and costs an extra option call on every connect.
-     */
+    /** On epoll, a socket of the target's own family; a host name still to resolve gets the default socket. */
     private Channel newChannel(InetSocketAddress target) {
         if (channelType == EpollSocketChannel.class && !target.isUnresolved()) {
-            return new EpollSocketChannel(target.getAddress() instanceof Inet4Address
-                    ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6);
+            return new EpollSocketChannel(SocketFamily.of(target.getAddress()));
         }
         return sockets.newChannel();
     }

@@ -14,12 +14,10 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,10 +121,10 @@ public final class TcpListener {
                         accept(channel);
                     }
                 });
-        if (channelType == EpollServerSocketChannel.class && local.getAddress() instanceof Inet4Address) {
-            // an IPv4 address (0.0.0.0 by default) on an IPv4 socket: the same connections as on an IPv6 socket
-            // bound to the mapped address, without the IPv4-mapped path on every accepted connection
-            bootstrap.channelFactory(() -> new EpollServerSocketChannel(SocketProtocolFamily.INET));
+        if (channelType == EpollServerSocketChannel.class && !local.isUnresolved()) {
+            // an IPv4 address (0.0.0.0 by default) gets an IPv4 socket: the same connections as an IPv6 socket
+            // bound to the mapped address would accept, without the IPv4-mapped path on each of them
+            bootstrap.channelFactory(() -> new EpollServerSocketChannel(SocketFamily.of(local.getAddress())));
         } else {
             bootstrap.channel(channelType);
         }
