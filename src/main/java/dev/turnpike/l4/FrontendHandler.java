@@ -220,9 +220,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         done = true;
         cancelPreambleTimer();
         finish(result);
-        if (result != ConnectionResult.CLIENT_CLOSED) {
+        // what a client sends is counted and in the access log; as a warning too, any client could flood
+        // the warnings an operator watches, so only the gateway's and the backends' failures warn
+        if (!result.causedByClient()) {
             log.warn("l4 listener {}: {} from {}{}: {}", config.settings().name(), result.tag(), clientAddress,
                     upstream == null ? "" : " to upstream " + upstream, detail);
+        } else if (result != ConnectionResult.CLIENT_CLOSED) {
+            log.debug("l4 listener {}: {} from {}: {}", config.settings().name(), result.tag(), clientAddress, detail);
         }
         ctx.close();
     }

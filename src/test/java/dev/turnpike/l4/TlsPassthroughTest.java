@@ -5,6 +5,10 @@ import static dev.turnpike.support.L4Gateway.port;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.turnpike.support.TrustEverything;
 import dev.turnpike.support.ClientHellos;
 import dev.turnpike.support.Gateway;
@@ -35,6 +39,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * A TLS-passthrough listener between real TLS backends, each holding its own self-signed certificate made
@@ -205,6 +210,34 @@ class TlsPassthroughTest {
                 () -> stats("sni").results().getOrDefault("none|bad-client-hello", 0L) == before + 2, "two bad-hello counts");
         assertThat(backends.values().stream().mapToInt(TcpBackend::accepted).sum()).isPositive();
         assertThat(handshake("sni", "api.example.com").greeting()).isEqualTo("served by api");
+    }
+
+    @Test
+    void aClientsBadHelloIsNotAWarningButIsInTheAccessLog() throws Exception {
+        ListAppender<ILoggingEvent> handlerLog = new ListAppender<>();
+        ListAppender<ILoggingEvent> accessLog = new ListAppender<>();
+        Logger handler = (Logger) LoggerFactory.getLogger(FrontendHandler.class);
+        Logger access = (Logger) LoggerFactory.getLogger("turnpike.access.l4");
+        handlerLog.start();
+        accessLog.start();
+        handler.addAppender(handlerLog);
+        access.addAppender(accessLog);
+        try {
+            long before = stats("sni").results().getOrDefault("none|bad-client-hello", 0L);
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port(gateway, "sni"))) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write("SSH-2.0-OpenSSH_9.6\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(readOrReset(socket)).isEqualTo(-1);
+            }
+            Gateway.await(Duration.ofSeconds(5),
+                    () -> stats("sni").results().getOrDefault("none|bad-client-hello", 0L) == before + 1, "a bad-hello count");
+            Gateway.await(Duration.ofSeconds(5), () -> accessLog.list.stream()
+                    .anyMatch(event -> event.getFormattedMessage().contains("bad-client-hello")), "an access log line");
+            assertThat(handlerLog.list).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.WARN));
+        } finally {
+            handler.detachAppender(handlerLog);
+            access.detachAppender(accessLog);
+        }
     }
 
     @Test
