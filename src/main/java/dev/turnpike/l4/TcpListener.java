@@ -90,12 +90,12 @@ public final class TcpListener {
                 int port = settings.port();
                 for (EventExecutor executor : workers) {
                     EventLoop loop = (EventLoop) executor;
-                    Channel channel = bindOne(loop, loop, channelType, settings.bind(), port, true);
+                    Channel channel = bindOne(loop, loop, channelType, settings.bind(), port);
                     bound.add(channel);
                     port = ((InetSocketAddress) channel.localAddress()).getPort();
                 }
             } else {
-                bound.add(bindOne(acceptors, workers, channelType, settings.bind(), settings.port(), false));
+                bound.add(bindOne(acceptors, workers, channelType, settings.bind(), settings.port()));
             }
         } catch (IllegalStateException e) {
             bound.forEach(channel -> channel.close().awaitUninterruptibly());
@@ -107,7 +107,7 @@ public final class TcpListener {
     }
 
     private Channel bindOne(EventLoopGroup acceptors, EventLoopGroup workers, Class<? extends ServerSocketChannel> channelType,
-                            String address, int port, boolean reusePort) {
+                            String address, int port) {
         InetSocketAddress local = new InetSocketAddress(address, port);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
@@ -121,14 +121,15 @@ public final class TcpListener {
                         accept(channel);
                     }
                 });
-        if (channelType == EpollServerSocketChannel.class && !local.isUnresolved()) {
+        boolean epoll = channelType == EpollServerSocketChannel.class;
+        if (epoll && !local.isUnresolved()) {
             // an IPv4 address (0.0.0.0 by default) gets an IPv4 socket: the same connections as an IPv6 socket
             // bound to the mapped address would accept, without the IPv4-mapped path on each of them
             bootstrap.channelFactory(() -> new EpollServerSocketChannel(SocketFamily.of(local.getAddress())));
         } else {
             bootstrap.channel(channelType);
         }
-        if (reusePort) {
+        if (epoll) {
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
         ChannelFuture bound = bootstrap.bind(local).awaitUninterruptibly();
