@@ -54,7 +54,15 @@ public record TurnpikeProperties(
         @Valid @NotNull @DefaultValue Cache cache,
         @Valid @NotNull @DefaultValue TlsSettings tls,
         @Valid @NotNull @DefaultValue Reload reload,
-        @Valid @NotNull @DefaultValue Shutdown shutdown) {
+        @Valid @NotNull @DefaultValue Shutdown shutdown,
+        @Valid @NotNull @DefaultValue AccessLog accessLog) {
+
+    /**
+     * @param queue access log lines held for the thread that writes them; when it is four-fifths full (the
+     *        console or file has stopped taking lines), further lines are dropped and counted
+     */
+    public record AccessLog(@Min(16) @Max(1_000_000) @DefaultValue("8192") int queue) {
+    }
 
     /**
      * @param watch reload when a configuration file changes
