@@ -42,8 +42,8 @@ final class ForwardedHeadersFilter implements HttpHeadersFilter, Ordered {
         boolean trusted = trustedProxies.isTrusted(peer);
         HttpHeaders original = request.getHeaders();
 
-        HttpHeaders headers = WritableHeaders.of(input, exchange, X_FORWARDED_FOR);
-        headers.headerNames().removeIf(ForwardedHeadersFilter::isForwardingHeader);
+        OutgoingHeaders headers = OutgoingHeaders.of(input);
+        headers.removeNames(ForwardedHeadersFilter::isForwardingHeader);
 
         String peerAddress = TrustedProxies.peerAddress(peer);
         URI uri = request.getURI();

@@ -61,7 +61,7 @@ final class RequestIds implements WebFilter, Ordered {
             if (id == null) {
                 return input;
             }
-            HttpHeaders headers = WritableHeaders.of(input, exchange, REQUEST_ID);
+            HttpHeaders headers = OutgoingHeaders.of(input);
             headers.set(REQUEST_ID, id);
             String traceparent = exchange.getRequest().getHeaders().getFirst(TRACEPARENT);
             if (!isTraceparent(traceparent)) {

@@ -10,6 +10,7 @@ import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.cloud.gateway.filter.headers.GRPCRequestHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.RemoveForwardedHeadersFilter;
+import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.RemoveXForwardedHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
@@ -28,7 +29,9 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  *   <li>the headers filters that only copy every request's headers for nothing are left out: Spring Cloud
  *       Gateway's forwarding-header filters ({@link ForwardedHeadersFilter} drops and rewrites every one of
  *       those headers), and its gRPC request filter, which copies all headers to add {@code te: trailers} to
- *       gRPC calls; {@link GrpcTrailers} does that for gRPC calls only.</li>
+ *       gRPC calls; {@link GrpcTrailers} does that for gRPC calls only. Its hop-by-hop filter, which copies
+ *       every header each way, becomes {@link HopByHopHeaders}, working on the one {@link OutgoingHeaders}
+ *       copy.</li>
  * </ul>
  */
 final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
@@ -61,7 +64,11 @@ final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
                     || filter instanceof org.springframework.cloud.gateway.filter.headers.ForwardedHeadersFilter) {
                 continue;
             }
-            kept.add(filter instanceof GRPCRequestHeadersFilter ? new GrpcTrailers() : filter);
+            if (filter instanceof RemoveHopByHopHeadersFilter hopByHop) {
+                kept.add(new HopByHopHeaders(hopByHop));
+            } else {
+                kept.add(filter instanceof GRPCRequestHeadersFilter ? new GrpcTrailers() : filter);
+            }
         }
         return List.copyOf(kept);
     }
@@ -85,8 +92,7 @@ final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
             if (contentType == null || !contentType.startsWith("application/grpc")) {
                 return input;
             }
-            HttpHeaders headers = new HttpHeaders();
-            headers.putAll(input);
+            HttpHeaders headers = OutgoingHeaders.of(input);
             headers.add("te", "trailers");
             return headers;
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
+import dev.turnpike.l7.OutgoingHeaders;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -55,7 +56,7 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
         if (identity == null && !carriesAny(input, identityHeaders, stripped)) {
             return input;
         }
-        HttpHeaders headers = withoutIdentityHeaders(input, exchange, identityHeaders);
+        HttpHeaders headers = withoutIdentityHeaders(input, identityHeaders);
         if (!stripped.isEmpty()) {
             HeaderRule.strip(headers, stripped);
         }
@@ -90,20 +91,10 @@ public final class IdentityHeadersFilter implements HttpHeadersFilter, Ordered {
         return false;
     }
 
-    /** The headers without any identity header, changed in place when they are writable, else copied. */
-    private static HttpHeaders withoutIdentityHeaders(HttpHeaders input, ServerWebExchange exchange,
-                                                      List<String> identityHeaders) {
-        if (input != exchange.getRequest().getHeaders()) {
-            try {
-                identityHeaders.forEach(input::remove);
-                return input;
-            } catch (UnsupportedOperationException readOnly) {
-                // fall through to a copy
-            }
-        }
-        HttpHeaders copy = new HttpHeaders();
-        copy.putAll(input);
-        identityHeaders.forEach(copy::remove);
-        return copy;
+    /** The headers without any identity header, in the outgoing headers the other filters share. */
+    private static HttpHeaders withoutIdentityHeaders(HttpHeaders input, List<String> identityHeaders) {
+        OutgoingHeaders headers = OutgoingHeaders.of(input);
+        identityHeaders.forEach(headers::remove);
+        return headers;
     }
 }

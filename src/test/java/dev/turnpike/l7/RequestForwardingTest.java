@@ -37,6 +37,48 @@ class RequestForwardingTest {
         }
     }
 
+    /** RFC 9110 7.6.1: hop-by-hop headers, and those a Connection header names, stop at the gateway both ways. */
+    @Test
+    void hopByHopHeadersStopAtTheGatewayInBothDirections() throws Exception {
+        try (java.net.ServerSocket backend = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CompletableFuture<String> received = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (java.net.Socket socket = backend.accept()) {
+                    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                            socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                    StringBuilder head = new StringBuilder();
+                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                        head.append(line).append('\n');
+                    }
+                    socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Backend-Private\r\n"
+                            + "X-Backend-Private: internal\r\nKeep-Alive: timeout=5\r\nProxy-Authenticate: Basic\r\n"
+                            + "X-Kept: yes\r\nContent-Length: 2\r\n\r\nok").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                    socket.getOutputStream().flush();
+                    return head.toString().toLowerCase(java.util.Locale.ROOT);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Map<String, Object> properties = Gateway.upstream("pool", "127.0.0.1:" + backend.getLocalPort());
+            properties.put("turnpike.upstreams.pool.warmup.connections", 0);
+            properties.put("turnpike.upstreams.pool.health-check.type", "none");
+            try (Gateway gateway = Gateway.start(properties)) {
+                dev.turnpike.support.RawHttp.Exchange response = dev.turnpike.support.RawHttp.send(gateway.port(),
+                        "GET /hop HTTP/1.1\r\nHost: example.test\r\nConnection: keep-alive, X-Client-Private\r\n"
+                                + "X-Client-Private: secret\r\nKeep-Alive: timeout=9\r\nProxy-Authorization: Basic Zm9vOmJhcg==\r\n"
+                                + "X-Passed: yes\r\n\r\n");
+                String backendSaw = received.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(backendSaw).contains("x-passed: yes").doesNotContain("x-client-private", "keep-alive: timeout",
+                        "proxy-authorization");
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.body()).isEqualTo("ok");
+                assertThat(response.header("X-Kept")).isEqualTo("yes");
+                assertThat(response.header("X-Backend-Private")).isNull();
+                assertThat(response.header("Keep-Alive")).isNull();
+                assertThat(response.header("Proxy-Authenticate")).isNull();
+            }
+        }
+    }
+
     @Test
     void anUntrustedClientCannotForgeItsAddress() {
         try (TestBackend backend = TestBackend.start("a");
