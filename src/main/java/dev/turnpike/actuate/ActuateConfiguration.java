@@ -30,6 +30,11 @@ public class ActuateConfiguration {
     }
 
     @Bean
+    io.micrometer.core.instrument.binder.MeterBinder logEventMetrics() {
+        return LogEventMetrics::bind;
+    }
+
+    @Bean
     ListenersEndpoint listenersEndpoint(L4Listeners listeners) {
         return new ListenersEndpoint(listeners);
     }

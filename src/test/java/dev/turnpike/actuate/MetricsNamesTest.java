@@ -48,6 +48,7 @@ class MetricsNamesTest {
                 String upstream = "server=\"" + backend.address() + "\",upstream=\"app\"";
                 Gateway.await(java.time.Duration.ofSeconds(5), () -> gateway.management("/actuator/prometheus").body()
                         .contains("turnpike_l4_connections_total{"), "the L4 connection is counted");
+                org.slf4j.LoggerFactory.getLogger("dev.turnpike.test").warn("a warning for logback_events_total");
                 String metrics = gateway.management("/actuator/prometheus").body();
 
                 List<String> expected = List.of(
@@ -67,12 +68,20 @@ class MetricsNamesTest {
                         "turnpike_cache_bytes",
                         "turnpike_security_rejections_total{",
                         "turnpike_config_revision{",
-                        "turnpike_config_loaded_seconds");
+                        "turnpike_config_loaded_seconds",
+                        "turnpike_access_dropped_total{",
+                        "logback_events_total{");
                 assertThat(expected).allSatisfy(name -> assertThat(metrics).contains(name));
                 assertThat(metrics).contains("turnpike_upstream_server_latency_seconds_bucket{application=\"turnpike\","
                         + upstream)
                         .contains("reason=\"missing-credentials\"", "reason=\"rate-limited\"",
                                 "route=\"cached\"", "result=\"hit\"");
+                assertThat(metrics.lines().filter(line -> line.startsWith("logback_events_total{") && line.contains("level=\"warn\""))
+                        .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))))
+                        .singleElement().satisfies(count -> assertThat(count).isGreaterThanOrEqualTo(1.0));
+                // counted by an appender: a turbo filter would be consulted on every level check in the process
+                assertThat(((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory())
+                        .getTurboFilterList()).isEmpty();
                 // tags name routes, upstreams and servers, never a request path or a client address
                 assertThat(metrics).doesNotContain("unique-path-123");
                 assertThat(metrics.lines().filter(line -> line.startsWith("turnpike_")))
