@@ -8,6 +8,8 @@
 #                                             TLS_ENGINE=openssl|jdk) and passthrough (ssl_preread, req.ssl_sni, Turnpike on 9443)
 #   bench/run.sh pairs [n]                    stock SCG and Turnpike alternately n times: median throughput ratio
 #                                             and CPU microseconds per request (the steadier figure on a noisy VM)
+#   bench/run.sh interleaved [rounds]         stock SCG and Turnpike running at once, measured in alternating 5 s
+#                                             bursts: the median ratio both saw on the same machine
 #   bench/run.sh jwt [seconds] [connections]  Turnpike: a JWT-checked route against an open one, same run
 #   bench/run.sh idle [connections]           Turnpike's resident memory at rest and with N idle L4 connections
 # SHARED points at the directory holding bench/ (the peer scripts) and vanilla-scg/.
@@ -60,9 +62,16 @@ case "$WHAT" in
       (cd /tmp/vanilla-scg && mvn -B -q package -DskipTests)
     fi
     exec "$PROJECT/bench/l7-pairs.sh" "${1:-5}" ;;
+  interleaved)
+    if [ ! -f /tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar ]; then
+      rm -rf /tmp/vanilla-scg && cp -r "$SHARED/bench/vanilla-scg" /tmp/vanilla-scg
+      (cd /tmp/vanilla-scg && mvn -B -q package -DskipTests)
+    fi
+    exec "$PROJECT/bench/alt-ab.sh" "${1:-16}" 18080 8080 -- java -Xmx512m -jar /tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar \
+      -- java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.additional-location="file:$PROJECT/bench/bench.yml" ;;
   jwt)
     exec "$PROJECT/bench/jwt-cost.sh" "${1:-10}" "${2:-64}" ;;
   idle)
     exec "$PROJECT/bench/idle-connections.sh" "${1:-5000}" ;;
-  *) echo "usage: bench/run.sh l7|cache|pairs|l4|tls|jwt|idle [args]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh l7|cache|pairs|interleaved|l4|tls|jwt|idle [args]" >&2; exit 2 ;;
 esac
