@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AccessLogWriter {
 
-    static final String LOGGER = "turnpike.access";
+    private static final String LOGGER = "turnpike.access";
 
     private final LongAdder dropped = new LongAdder();
     private final boolean installed;

@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
  * {@code logback.events{level}}, the log events written, under the name and tags of Micrometer's own Logback
  * meters, so dashboards built on those keep working. Micrometer counts with a Logback turbo filter, which
  * Logback then consults on every level check ({@code isDebugEnabled()}) anywhere in the process, the network
- * code's many per-request checks included; an appender on the root logger is only called for events that are
- * written. Access log lines, which have appenders of their own, are not counted.
+ * code's many per-request checks included; an appender is only called for events that are written. It sits on
+ * the root logger and on every logger that does not pass its events up to the root (such as the access log's,
+ * with its own writer), so each event is counted once, as Micrometer counts it.
  */
 final class LogEventMetrics extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
@@ -38,14 +39,18 @@ final class LogEventMetrics extends UnsynchronizedAppenderBase<ILoggingEvent> {
                 .baseUnit("events").register(registry);
     }
 
-    /** Starts counting the root logger's events, when Logback is the logging system. */
+    /** Starts counting, when Logback is the logging system. */
     static void bind(MeterRegistry registry) {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             LogEventMetrics metrics = new LogEventMetrics(registry);
             metrics.setContext(context);
             metrics.setName("turnpike.log-event-metrics");
             metrics.start();
-            context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(metrics);
+            for (Logger logger : context.getLoggerList()) {
+                if (logger.getName().equals(Logger.ROOT_LOGGER_NAME) || !logger.isAdditive()) {
+                    logger.addAppender(metrics);
+                }
+            }
         }
     }
 

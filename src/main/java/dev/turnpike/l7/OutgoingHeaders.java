@@ -47,14 +47,4 @@ public final class OutgoingHeaders extends HttpHeaders {
     public void removeNames(Predicate<String> name) {
         map.keySet().removeIf(name);
     }
-
-    /** Whether any header's name matches. */
-    public boolean anyName(Predicate<String> name) {
-        for (String header : map.keySet()) {
-            if (name.test(header)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }
