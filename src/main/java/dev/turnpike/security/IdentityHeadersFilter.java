@@ -1,11 +1,11 @@
 package dev.turnpike.security;
 
+import dev.turnpike.l7.OutgoingHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
-import dev.turnpike.l7.OutgoingHeaders;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 
