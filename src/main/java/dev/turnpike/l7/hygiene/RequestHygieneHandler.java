@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +51,8 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
     private boolean awaitingHead = true;
     private boolean headBytesSeen;
     private long deadline;
-    private boolean timerScheduled;
+    /** One pending task at most; it re-arms itself while the deadline moves, and is cancelled with the connection. */
+    private ScheduledFuture<?> timer;
 
     RequestHygieneHandler(HttpHardening settings) {
         this.settings = settings;
@@ -69,6 +71,7 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
     public void handlerRemoved(ChannelHandlerContext ctx) {
         deadline = 0;
         refused = true;
+        cancelTimer();
     }
 
     @Override
@@ -145,6 +148,7 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         deadline = 0;
+        cancelTimer();
         ctx.fireChannelInactive();
     }
 
@@ -261,21 +265,30 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
 
     private void armTimer(long timeoutNanos) {
         deadline = System.nanoTime() + timeoutNanos;
-        if (!timerScheduled) {
-            timerScheduled = true;
-            ctx.executor().schedule(this::onTimer, timeoutNanos, TimeUnit.NANOSECONDS);
+        if (timer == null && ctx.channel().isActive()) {
+            timer = ctx.executor().schedule(this::onTimer, timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * A task left behind would hold the closed connection's whole pipeline until its deadline: under
+     * many short connections that is seconds of dead connections surviving young collections.
+     */
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
         }
     }
 
     private void onTimer() {
-        timerScheduled = false;
+        timer = null;
         if (deadline == 0 || !ctx.channel().isActive()) {
             return;
         }
         long remaining = deadline - System.nanoTime();
         if (remaining > 0) {
-            timerScheduled = true;
-            ctx.executor().schedule(this::onTimer, remaining, TimeUnit.NANOSECONDS);
+            timer = ctx.executor().schedule(this::onTimer, remaining, TimeUnit.NANOSECONDS);
             return;
         }
         if (!awaitingHead || inFlight > 0) {
