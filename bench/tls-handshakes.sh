@@ -1,37 +1,43 @@
 #!/usr/bin/env bash
-# New TLS handshakes per second (one request per connection, "Connection: close"), each proxy alone on CPU 1
-# and each warmed on that same load first, so the JVM's compiler has finished with the handshake path
-# (../shared/bench/tls-peers.sh warms with keep-alive requests only). Uses the peers' configuration and
-# certificate from ../shared/bench (run tls-peers.sh once to make /tmp/bench-tls).
-# Usage: bench/tls-handshakes.sh [seconds] [warm-seconds]; TLS_ENGINE=openssl|jdk picks the gateway's engine.
+# New TLS handshakes per second (one request per connection, "Connection: close") for nginx, HAProxy and
+# Turnpike, all three running at once on CPU 1 and each warmed on that same load first, so the JVM's compiler
+# has finished with the handshake path (../shared/bench/tls-peers.sh warms with keep-alive requests only).
+# They are then measured in alternating bursts, so every round compares them on the same machine (its speed
+# drifts by up to 2x within minutes); the medians of the per-round ratios are the figures to quote.
+# Uses the peers' configuration and certificate from ../shared/bench (run tls-peers.sh once to make /tmp/bench-tls).
+# Usage: bench/tls-handshakes.sh [rounds] [seconds-per-burst] [warm-seconds]; TLS_ENGINE=openssl|jdk picks the
+# gateway's engine.
 set -u
 cd "$(dirname "$0")/.."
 PROJECT=$PWD
 SHARED=$(cd "${SHARED:-../shared}" && pwd)
-SECS=${1:-10}; WARM=${2:-60}
+ROUNDS=${1:-6}; SECS=${2:-5}; WARM=${3:-60}
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
 trap cleanup EXIT
 [ -f /tmp/bench-tls/cert.pem ] || { echo "no /tmp/bench-tls/cert.pem: run $SHARED/bench/tls-peers.sh once" >&2; exit 1; }
 waitport() { for i in $(seq 1 600); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 handshakes() { taskset -c 0 wrk -t1 -c32 -d"$2" -H "Connection: close" "https://127.0.0.1:$1/" 2>&1 | awk '/Requests\/sec/ {print $2}'; }
-measure() { # name port
-  handshakes "$2" "${WARM}s" >/dev/null
-  printf "%-18s handshake_rps=%s\n" "$1" "$(handshakes "$2" "${SECS}s")"
-}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mvn -B -q package -DskipTests
 RUN_DIR=$(mktemp -d); cd "$RUN_DIR"
-taskset -c 0 nginx -c "$SHARED/bench/conf/nginx-backend.conf" & PIDS+=($!)
-waitport 19001
-taskset -c 1 nginx -c "$SHARED/bench/conf/nginx-tls.conf" & PIDS+=($!)
-waitport 18443; measure nginx 18443
-kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null
-taskset -c 1 haproxy -f "$SHARED/bench/conf/haproxy-tls.cfg" -db 2>/dev/null & PIDS+=($!)
-waitport 18445; measure haproxy 18445
-kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null
-
+taskset -c 0 nginx -c "$SHARED/bench/conf/nginx-backend.conf" >/dev/null 2>&1 & PIDS+=($!)
+taskset -c 1 nginx -c "$SHARED/bench/conf/nginx-tls.conf" >/dev/null 2>&1 & PIDS+=($!)
+taskset -c 1 haproxy -f "$SHARED/bench/conf/haproxy-tls.cfg" -db >/dev/null 2>&1 & PIDS+=($!)
 taskset -c 1 java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.additional-location="file:$PROJECT/bench/bench.yml" \
   --turnpike.tls.enabled=true --turnpike.tls.port=8443 --turnpike.tls.bundle=bench --turnpike.tls.engine="${TLS_ENGINE:-auto}" \
   --spring.ssl.bundle.pem.bench.keystore.certificate=file:/tmp/bench-tls/cert.pem \
   --spring.ssl.bundle.pem.bench.keystore.private-key=file:/tmp/bench-tls/key.pem >/tmp/bench-gateway-handshakes.log 2>&1 & PIDS+=($!)
-waitport 8443; measure "turnpike-${TLS_ENGINE:-auto}" 8443
+for port in 19001 18443 18445 8443; do waitport $port || { echo "port $port never opened" >&2; exit 1; }; done
+
+handshakes 18443 10s >/dev/null; handshakes 18445 10s >/dev/null; handshakes 8443 "${WARM}s" >/dev/null
+: > "$RUN_DIR/ratios"
+for round in $(seq 1 "$ROUNDS"); do
+  t=$(handshakes 8443 "${SECS}s"); n=$(handshakes 18443 "${SECS}s"); h=$(handshakes 18445 "${SECS}s")
+  printf "round %-2s turnpike=%-8s nginx=%-8s haproxy=%-8s\n" "$round" "$t" "$n" "$h"
+  echo "$t $n $h" >> "$RUN_DIR/ratios"
+done
+echo "median handshakes/s: turnpike $(awk '{print $1}' "$RUN_DIR/ratios" | median)," \
+  "nginx $(awk '{print $2}' "$RUN_DIR/ratios" | median), haproxy $(awk '{print $3}' "$RUN_DIR/ratios" | median)"
+echo "median per-round ratio: vs nginx $(awk '{print $1/$2}' "$RUN_DIR/ratios" | median)," \
+  "vs haproxy $(awk '{print $1/$3}' "$RUN_DIR/ratios" | median)"
