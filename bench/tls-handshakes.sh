@@ -16,9 +16,7 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
 trap cleanup EXIT
 [ -f /tmp/bench-tls/cert.pem ] || { echo "no /tmp/bench-tls/cert.pem: run $SHARED/bench/tls-peers.sh once" >&2; exit 1; }
-waitport() { for i in $(seq 1 600); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-handshakes() { taskset -c 0 wrk -t1 -c32 -d"$2" -H "Connection: close" "https://127.0.0.1:$1/" 2>&1 | awk '/Requests\/sec/ {print $2}'; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+. "$PROJECT/bench/peer-rounds.sh"
 mvn -B -q package -DskipTests
 RUN_DIR=$(mktemp -d); cd "$RUN_DIR"
 taskset -c 0 nginx -c "$SHARED/bench/conf/nginx-backend.conf" >/dev/null 2>&1 & PIDS+=($!)
@@ -30,14 +28,4 @@ taskset -c 1 java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.a
   --spring.ssl.bundle.pem.bench.keystore.private-key=file:/tmp/bench-tls/key.pem >/tmp/bench-gateway-handshakes.log 2>&1 & PIDS+=($!)
 for port in 19001 18443 18445 8443; do waitport $port || { echo "port $port never opened" >&2; exit 1; }; done
 
-handshakes 18443 10s >/dev/null; handshakes 18445 10s >/dev/null; handshakes 8443 "${WARM}s" >/dev/null
-: > "$RUN_DIR/ratios"
-for round in $(seq 1 "$ROUNDS"); do
-  t=$(handshakes 8443 "${SECS}s"); n=$(handshakes 18443 "${SECS}s"); h=$(handshakes 18445 "${SECS}s")
-  printf "round %-2s turnpike=%-8s nginx=%-8s haproxy=%-8s\n" "$round" "$t" "$n" "$h"
-  echo "$t $n $h" >> "$RUN_DIR/ratios"
-done
-echo "median handshakes/s: turnpike $(awk '{print $1}' "$RUN_DIR/ratios" | median)," \
-  "nginx $(awk '{print $2}' "$RUN_DIR/ratios" | median), haproxy $(awk '{print $3}' "$RUN_DIR/ratios" | median)"
-echo "median per-round ratio: vs nginx $(awk '{print $1/$2}' "$RUN_DIR/ratios" | median)," \
-  "vs haproxy $(awk '{print $1/$3}' "$RUN_DIR/ratios" | median)"
+peer_rounds handshakes "$ROUNDS" "$SECS" "$WARM" https://127.0.0.1:8443/ https://127.0.0.1:18443/ https://127.0.0.1:18445/
