@@ -36,6 +36,7 @@ import org.springframework.validation.annotation.Validated;
  * @param tls the HTTPS listener: certificates, protocols, HTTP/2, redirects from plain HTTP
  * @param reload how the gateway follows changes to its configuration files
  * @param shutdown what happens between a stop signal and the end of the process
+ * @param warmup traffic the gateway sends through itself before it opens its ports
  */
 @Validated
 @ConfigurationProperties("turnpike")
@@ -55,7 +56,22 @@ public record TurnpikeProperties(
         @Valid @NotNull @DefaultValue TlsSettings tls,
         @Valid @NotNull @DefaultValue Reload reload,
         @Valid @NotNull @DefaultValue Shutdown shutdown,
-        @Valid @NotNull @DefaultValue AccessLog accessLog) {
+        @Valid @NotNull @DefaultValue AccessLog accessLog,
+        @Valid @NotNull @DefaultValue Warmup warmup) {
+
+    /**
+     * @param enabled before the listeners open, send requests and connections through the gateway's own HTTP,
+     *        HTTPS and L4 paths to a loopback backend, so that the JIT compiler has compiled them before the first
+     *        client arrives; start-up takes {@code duration} longer
+     * @param requests requests sent down each path; a path is done when it has sent them
+     * @param duration the longest the warm-up runs, whether or not every path has sent its requests
+     * @param concurrency connections the warm-up keeps busy at once on each path
+     */
+    public record Warmup(boolean enabled,
+                         @Min(1) @DefaultValue("20000") int requests,
+                         @NotNull @DefaultValue("60s") Duration duration,
+                         @Min(1) @Max(64) @DefaultValue("2") int concurrency) {
+    }
 
     /**
      * @param queue access log lines held for the thread that writes them; when it is four-fifths full (the

@@ -117,6 +117,18 @@ public final class L4Listeners implements SmartLifecycle {
         return new Prepared(next, List.copyOf(after), bound, reconfigured, List.copyOf(current.values()));
     }
 
+    /**
+     * Binds a listener that is not in the configuration, on the listeners' own event loops, with counters
+     * that are not published; for the start-up warm-up. {@link TcpListener#close()} ends it.
+     */
+    public synchronized TcpListener bindUnlisted(ListenerSettings unlisted) {
+        Transport transport = transport();
+        TcpListener listener = new TcpListener(unlisted, registry, connector(unlisted),
+                new ListenerStats(unlisted.name(), null), accessLog);
+        listener.bind(transport.acceptors(), transport.workers(), transport.serverType());
+        return listener;
+    }
+
     private static boolean sameSocket(ListenerSettings a, ListenerSettings b) {
         return a.port() == b.port() && Objects.equals(a.bind(), b.bind());
     }

@@ -166,6 +166,12 @@ public final class TcpListener {
         connections.close().awaitUninterruptibly();
     }
 
+    /** Stops accepting and closes every connection. */
+    public void close() {
+        closeListeningSocket();
+        closeConnections();
+    }
+
     /** Client connections open on this listener now. */
     public int openConnections() {
         return connections.size();

@@ -126,7 +126,8 @@ final class Tunnel {
         if (channel instanceof UnixChannel unix && unix.fd() instanceof Socket socket) {
             try {
                 socket.shutdown(false, true);
-            } catch (java.io.IOException e) {
+            } catch (java.io.IOException | java.nio.channels.NotYetConnectedException e) {
+                // the peer reset the connection between the flush and the shutdown
                 channel.close();
             }
         } else {

@@ -54,6 +54,12 @@ public record TlsSettings(
         @DefaultValue("true") boolean sessionTickets,
         @NotNull @DefaultValue("12h") Duration ticketKeyRotation) {
 
+    /** These settings on a port of the system's choosing on the loopback address, without redirects. */
+    public TlsSettings onLoopback() {
+        return new TlsSettings(true, 0, "127.0.0.1", bundle, sni, protocols, ciphers, engine, http2, handshakeTimeout,
+                false, null, selfSigned, sessionTickets, ticketKeyRotation);
+    }
+
     /**
      * @param serverNames exact names ({@code api.example.com}) or leading wildcards ({@code *.example.com})
      * @param bundle the SSL bundle with the certificate for those names

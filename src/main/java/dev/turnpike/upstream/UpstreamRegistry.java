@@ -71,6 +71,26 @@ public final class UpstreamRegistry implements SmartLifecycle {
         return current.byName().values().stream().sorted(Comparator.comparing(Pool::name)).toList();
     }
 
+    /**
+     * Serves a pool that is not in the configuration, without health checks, until the returned handle
+     * is run; for the start-up warm-up, before the registry starts.
+     */
+    public synchronized Runnable addUnlisted(String name, UpstreamSettings settings) {
+        if (running || current.byName().containsKey(name)) {
+            throw new IllegalStateException("pool " + name + " cannot be added: the registry is running or has one");
+        }
+        Map<String, Pool> with = new LinkedHashMap<>(current.byName());
+        with.put(name, new Pool(name, settings, null, UpstreamRegistry::ejected));
+        current = Pools.of(with, current.monitors());
+        return () -> {
+            synchronized (this) {
+                Map<String, Pool> without = new LinkedHashMap<>(current.byName());
+                without.remove(name);
+                current = Pools.of(without, current.monitors());
+            }
+        };
+    }
+
     /** True when every pool has had its first health checks and warm-up. */
     public boolean isReady() {
         return ready;

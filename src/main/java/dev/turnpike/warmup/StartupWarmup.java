@@ -1,0 +1,306 @@
+package dev.turnpike.warmup;
+
+import dev.turnpike.config.TurnpikeProperties;
+import dev.turnpike.l4.L4Listeners;
+import dev.turnpike.l4.ListenerSettings;
+import dev.turnpike.l4.ListenerSettings.ListenerMode;
+import dev.turnpike.l4.TcpListener;
+import dev.turnpike.upstream.AllDownPolicy;
+import dev.turnpike.upstream.BalancerType;
+import dev.turnpike.upstream.HealthCheckType;
+import dev.turnpike.upstream.ServerAddress;
+import dev.turnpike.upstream.UpstreamRegistry;
+import dev.turnpike.upstream.UpstreamSettings;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggerConfiguration;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Before the gateway opens its ports, sends traffic through its own request paths for
+ * {@code turnpike.warmup.duration}: HTTP requests on new and kept-alive connections through the routing and
+ * filters, the same over TLS (a full handshake for each new connection) when the HTTPS listener is on, and
+ * connections through a TCP and a TLS-passthrough listener when such listeners are configured. They go to
+ * copies of the listeners on loopback ports and end at an in-process backend; no configured backend sees them.
+ *
+ * <p>A JVM compiles its hot code only after running it many times, and on a busy core that takes tens of
+ * seconds of traffic; meanwhile every request costs several times more. With the warm-up, the first clients
+ * meet compiled code. The warm-up's requests are not written to the access log and leave no metrics behind.
+ */
+public final class StartupWarmup implements SmartLifecycle {
+
+    static final String NAME = "turnpike-warmup";
+    private static final String TLS_POOL = NAME + "-tls";
+    private static final int KEEP_ALIVE_REQUESTS = 32;
+    private static final List<String> ACCESS_LOGGERS = List.of("turnpike.access.http", "turnpike.access.l4");
+    private static final Logger log = LoggerFactory.getLogger(StartupWarmup.class);
+
+    private final TurnpikeProperties.Warmup settings;
+    private final ObjectProvider<UpstreamRegistry> registry;
+    private final ObjectProvider<L4Listeners> l4;
+    private final WarmupRoute route;
+    private final Supplier<LoopbackServers> servers;
+    private final ApplicationEventPublisher events;
+    private final LoggingSystem logging;
+    private final MeterRegistry meters;
+    private volatile Report report;
+    private volatile boolean running;
+
+    /**
+     * @param completed exchanges that ended with their responses read, by load
+     * @param failed exchanges that did not, by load
+     */
+    public record Report(Duration took, Map<String, Long> completed, Map<String, Long> failed) {
+    }
+
+    /**
+     * The registry and the L4 listeners are looked up when the warm-up starts: Spring starts the lifecycle
+     * beans a bean was built with before the bean itself, and these must start after the warm-up.
+     */
+    StartupWarmup(TurnpikeProperties.Warmup settings, ObjectProvider<UpstreamRegistry> registry,
+                  ObjectProvider<L4Listeners> l4, WarmupRoute route,
+                  Supplier<LoopbackServers> servers, ApplicationEventPublisher events, LoggingSystem logging,
+                  MeterRegistry meters) {
+        this.settings = settings;
+        this.registry = registry;
+        this.l4 = l4;
+        this.route = route;
+        this.servers = servers;
+        this.events = events;
+        this.logging = logging;
+        this.meters = meters;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        long began = System.nanoTime();
+        Map<String, LogLevel> accessLogLevels = silenceAccessLogs();
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            List<Load> loads = open(opened);
+            drive(loads);
+            report = report(loads, Duration.ofNanos(System.nanoTime() - began));
+        } catch (Exception e) {
+            log.warn("warm-up stopped early, the gateway starts without it: {}", e.toString());
+        } finally {
+            close(opened);
+            accessLogLevels.forEach(logging::setLogLevel);
+            removeMeters();
+        }
+    }
+
+    /** The loopback backend, pools, route and listener copies the loads go through, each pushed for closing. */
+    private List<Load> open(Deque<AutoCloseable> opened) throws Exception {
+        UpstreamRegistry registry = this.registry.getObject();
+        L4Listeners l4 = this.l4.getObject();
+        LoopbackBackend backend = new LoopbackBackend();
+        opened.push(backend);
+        opened.push(registry.addUnlisted(NAME, pool(backend.port()))::run);
+        route.open();
+        opened.push(this::closeRoute);
+        LoopbackServers copies = servers.get();
+        opened.push(copies);
+
+        String routed = WarmupRoute.HEADER + ": " + route.token() + "\r\n";
+        LoopbackClient plain = LoopbackClient.plain();
+        List<Load> loads = new ArrayList<>();
+        loads.add(new Load("http-new-connection", plain, copies.httpPort(), 1, routed));
+        loads.add(new Load("http-keep-alive", plain, copies.httpPort(), KEEP_ALIVE_REQUESTS, routed));
+        if (copies.httpsPort() > 0) {
+            LoopbackClient tls = LoopbackClient.tls();
+            loads.add(new Load("https-new-connection", tls, copies.httpsPort(), 1, routed));
+            loads.add(new Load("https-keep-alive", tls, copies.httpsPort(), KEEP_ALIVE_REQUESTS, routed));
+            if (configured(l4, ListenerMode.TLS_PASSTHROUGH)) {
+                opened.push(registry.addUnlisted(TLS_POOL, pool(copies.httpsPort()))::run);
+                TcpListener passthrough = l4.bindUnlisted(listener(NAME + "-sni", ListenerMode.TLS_PASSTHROUGH, null, TLS_POOL));
+                opened.push(passthrough::close);
+                loads.add(new Load("tls-passthrough-new-connection", tls, passthrough.port(), 1, routed));
+            }
+        }
+        if (configured(l4, ListenerMode.TCP)) {
+            TcpListener tcp = l4.bindUnlisted(listener(NAME + "-tcp", ListenerMode.TCP, NAME, null));
+            opened.push(tcp::close);
+            loads.add(new Load("tcp-new-connection", plain, tcp.port(), 1, ""));
+            loads.add(new Load("tcp-keep-alive", plain, tcp.port(), KEEP_ALIVE_REQUESTS, ""));
+        }
+        return loads;
+    }
+
+    private static boolean configured(L4Listeners l4, ListenerMode mode) {
+        return l4.settings().listeners().stream().anyMatch(listener -> listener.mode() == mode);
+    }
+
+    /**
+     * Runs every load on {@code concurrency} threads of its own until it has sent {@code requests} requests or
+     * the duration is over, so that each goes at its own pace, and a fast path that is done leaves the processor
+     * to the slower ones.
+     */
+    private void drive(List<Load> loads) throws InterruptedException {
+        ExecutorService threads = Executors.newFixedThreadPool(loads.size() * settings.concurrency(), runnable -> {
+            Thread thread = new Thread(runnable, NAME);
+            thread.setDaemon(true);
+            return thread;
+        });
+        long deadline = System.nanoTime() + settings.duration().toNanos();
+        for (Load load : loads) {
+            for (int i = 0; i < settings.concurrency(); i++) {
+                threads.execute(() -> {
+                    while (load.requestsSent() < settings.requests() && System.nanoTime() - deadline < 0) {
+                        load.runOnce();
+                    }
+                });
+            }
+        }
+        threads.shutdown();
+        if (!threads.awaitTermination(settings.duration().toSeconds() + 30, TimeUnit.SECONDS)) {
+            threads.shutdownNow();
+        }
+    }
+
+    private Report report(List<Load> loads, Duration took) {
+        Map<String, Long> completed = new LinkedHashMap<>();
+        Map<String, Long> failed = new LinkedHashMap<>();
+        loads.forEach(load -> {
+            completed.put(load.name(), load.completed.sum());
+            failed.put(load.name(), load.failed.sum());
+        });
+        long failures = failed.values().stream().mapToLong(Long::longValue).sum();
+        log.info("warm-up took {} ms: exchanges completed {}", took.toMillis(), completed);
+        if (failures > 0) {
+            String last = loads.stream().map(load -> load.lastFailure).filter(failure -> failure != null)
+                    .findFirst().orElse("");
+            log.warn("warm-up: {} exchanges failed {} (the last: {})", failures, failed, last);
+        }
+        return new Report(took, Map.copyOf(completed), Map.copyOf(failed));
+    }
+
+    private void closeRoute() {
+        route.close();
+        events.publishEvent(new RefreshRoutesEvent(this));
+    }
+
+    private static void close(Deque<AutoCloseable> opened) {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                log.warn("warm-up: closing its loopback resources failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** Turns the access logs off for the warm-up; returns the levels to restore (null: inherited). */
+    private Map<String, LogLevel> silenceAccessLogs() {
+        Map<String, LogLevel> configured = new LinkedHashMap<>();
+        for (String name : ACCESS_LOGGERS) {
+            LoggerConfiguration current = logging.getLoggerConfiguration(name);
+            configured.put(name, current == null ? null : current.getConfiguredLevel());
+            logging.setLogLevel(name, LogLevel.OFF);
+        }
+        return configured;
+    }
+
+    /** Meters that counted the warm-up's route, pools or listeners. */
+    private void removeMeters() {
+        List<Meter> warmup = meters.getMeters().stream()
+                .filter(meter -> meter.getId().getTags().stream().anyMatch(tag -> tag.getValue().startsWith(NAME)))
+                .toList();
+        warmup.forEach(meters::remove);
+    }
+
+    private static UpstreamSettings pool(int port) {
+        return new UpstreamSettings(List.of(new UpstreamSettings.Server(new ServerAddress("127.0.0.1", port), 1)),
+                BalancerType.ROUND_ROBIN, null, AllDownPolicy.TRY_ALL,
+                new UpstreamSettings.HealthCheck(HealthCheckType.NONE, "/", Duration.ofSeconds(5), Duration.ofSeconds(1),
+                        2, 3, List.of("200-399")),
+                new UpstreamSettings.Passive(0, Duration.ofSeconds(10), List.of()),
+                new UpstreamSettings.Warmup(0, Duration.ofSeconds(20)), null);
+    }
+
+    private static ListenerSettings listener(String name, ListenerMode mode, String upstream, String defaultUpstream) {
+        return new ListenerSettings(name, 0, "127.0.0.1", mode, upstream, List.of(), defaultUpstream,
+                Duration.ofSeconds(5), Duration.ofSeconds(30), 0, ListenerSettings.ProxyProtocol.OFF, false,
+                new ListenerSettings.ClientHello(DataSize.ofKilobytes(16), Duration.ofSeconds(10)));
+    }
+
+    /** One kind of exchange, with its counts. */
+    private static final class Load {
+
+        private final String name;
+        private final LoopbackClient client;
+        private final int port;
+        private final int requests;
+        private final String headers;
+        final LongAdder completed = new LongAdder();
+        final LongAdder failed = new LongAdder();
+        volatile String lastFailure;
+
+        Load(String name, LoopbackClient client, int port, int requests, String headers) {
+            this.name = name;
+            this.client = client;
+            this.port = port;
+            this.requests = requests;
+            this.headers = headers;
+        }
+
+        String name() {
+            return name;
+        }
+
+        long requestsSent() {
+            return (completed.sum() + failed.sum()) * requests;
+        }
+
+        void runOnce() {
+            try {
+                client.exchange(port, requests, headers);
+                completed.increment();
+            } catch (Exception e) {
+                failed.increment();
+                lastFailure = name + ": " + e;
+            }
+        }
+    }
+
+    /** What the last warm-up did; null before it ran or when it stopped early. */
+    public Report report() {
+        return report;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** After the demo backends, before the upstream pools start their checks and before any listener opens. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 3072;
+    }
+}
