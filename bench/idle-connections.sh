@@ -9,7 +9,7 @@ BACKEND=$!
 taskset -c 1 bash -c "exec $GATEWAY_CMD" >/tmp/bench-gateway-idle.log 2>&1 &
 GW=$!
 trap 'kill $GW $BACKEND 2>/dev/null; wait 2>/dev/null' EXIT
-for i in $(seq 1 600); do (exec 3<>/dev/tcp/127.0.0.1/9000) 2>/dev/null && break; sleep 0.1; done
+for i in $(seq 1 1200); do (exec 3<>/dev/tcp/127.0.0.1/9000) 2>/dev/null && break; sleep 0.1; done
 sleep 5
 rss() { awk '/VmRSS/ {print $2}' /proc/$GW/status; }
 REST=$(rss)

@@ -10,7 +10,7 @@ SECRET="turnpike-benchmark-secret-not-for-production-use"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
 trap cleanup EXIT
-waitport() { for i in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+waitport() { for i in $(seq 1 1200); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 header=$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)
 payload=$(printf '{"sub":"bench","exp":%d}' $(( $(date +%s) + 86400 )) | b64url)

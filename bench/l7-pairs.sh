@@ -14,7 +14,7 @@ RESULTS=$(mktemp)
 one() { # label port command...
   local label=$1 port=$2; shift 2
   taskset -c 1 "$@" > "/tmp/l7-pairs-$label.log" 2>&1 & local pid=$!
-  for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.3; done
+  for _ in $(seq 1 400); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.3; done
   taskset -c 0 wrk -t1 -c64 -d60s "http://127.0.0.1:$port/" > /dev/null
   local before after out requests rps ticks
   before=$(awk '{print $14+$15}' "/proc/$pid/stat")

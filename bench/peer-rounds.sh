@@ -1,7 +1,7 @@
 # Sourced by bench/tls-handshakes.sh and bench/l4-newconn.sh: one request per connection ("Connection: close")
 # against Turnpike, nginx and HAProxy running at once, measured in alternating bursts after a warm-up, so every
 # round compares them on the same machine; prints each round and the medians of the per-round ratios.
-waitport() { for i in $(seq 1 600); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+waitport() { for i in $(seq 1 1200); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 burst() { taskset -c 0 wrk -t1 -c32 -d"$2" -H "Connection: close" "$1" 2>&1 | awk '/Requests\/sec/ {print $2}'; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 # peer_rounds unit rounds seconds warm-seconds turnpike-url nginx-url haproxy-url

@@ -12,7 +12,8 @@
 #                                             bursts: the median ratio both saw on the same machine
 #   bench/run.sh jwt [seconds] [connections]  Turnpike: a JWT-checked route against an open one, same run
 #   bench/run.sh idle [connections]           Turnpike's resident memory at rest and with N idle L4 connections
-# SHARED points at the directory holding bench/ (the peer scripts) and vanilla-scg/.
+# SHARED points at the directory holding bench/ (the peer scripts) and vanilla-scg/. WARMUP=false starts the gateway
+# without its start-up warm-up (bench.yml turns it on).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared}
@@ -31,7 +32,7 @@ SHARED=$(cd "$SHARED" && pwd)
 RUN_DIR=$(mktemp -d)
 cd "$RUN_DIR"
 export SHARED
-export GATEWAY_CMD="java -Xmx512m ${JAVA_OPTS:-} -jar $PROJECT/target/turnpike.jar --spring.config.additional-location=file:$PROJECT/bench/bench.yml"
+export GATEWAY_CMD="java -Xmx512m ${JAVA_OPTS:-} -jar $PROJECT/target/turnpike.jar --spring.config.additional-location=file:$PROJECT/bench/bench.yml --turnpike.warmup.enabled=${WARMUP:-true}"
 case "$WHAT" in
   l7)
     if [ ! -f /tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar ]; then
