@@ -63,12 +63,11 @@ public record TurnpikeProperties(
      * @param enabled before the listeners open, send requests and connections through the gateway's own HTTP,
      *        HTTPS and L4 paths to a loopback backend, so that the JIT compiler has compiled them before the first
      *        client arrives; start-up takes {@code duration} longer
-     * @param requests requests sent down each path; a path is done when it has sent them
-     * @param duration the longest the warm-up runs, whether or not every path has sent its requests
+     * @param duration the longest the warm-up runs; it ends sooner when the JIT compiler has caught up (spent under
+     *        50 ms a second compiling for three seconds in a row)
      * @param concurrency connections the warm-up keeps busy at once on each path
      */
     public record Warmup(boolean enabled,
-                         @Min(1) @DefaultValue("20000") int requests,
                          @NotNull @DefaultValue("60s") Duration duration,
                          @Min(1) @Max(64) @DefaultValue("2") int concurrency) {
     }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -37,9 +38,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Before the gateway opens its ports, sends traffic through its own request paths for
- * {@code turnpike.warmup.duration}: HTTP requests on new and kept-alive connections through the routing and
- * filters, the same over TLS (a full handshake for each new connection) when the HTTPS listener is on, and
+ * Before the gateway opens its ports, sends traffic through its own request paths until the JIT compiler has
+ * caught up or {@code turnpike.warmup.duration} has passed: HTTP requests on new and kept-alive connections
+ * through the routing and filters, the same over TLS (a full handshake for each new connection) when the HTTPS listener is on, and
  * connections through a TCP and a TLS-passthrough listener when such listeners are configured. They go to
  * copies of the listeners on loopback ports and end at an in-process backend; no configured backend sees them.
  *
@@ -99,8 +100,8 @@ public final class StartupWarmup implements SmartLifecycle {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             List<Load> loads = open(opened);
-            drive(loads);
-            report = report(loads, Duration.ofNanos(System.nanoTime() - began));
+            boolean settled = drive(loads);
+            report = report(loads, Duration.ofNanos(System.nanoTime() - began), settled);
         } catch (Exception e) {
             log.warn("warm-up stopped early, the gateway starts without it: {}", e.toString());
         } finally {
@@ -152,33 +153,39 @@ public final class StartupWarmup implements SmartLifecycle {
     }
 
     /**
-     * Runs every load on {@code concurrency} threads of its own until it has sent {@code requests} requests or
-     * the duration is over, so that each goes at its own pace, and a fast path that is done leaves the processor
-     * to the slower ones.
+     * Runs every load on {@code concurrency} threads of its own, each at its own pace, until the JIT compiler
+     * has caught up ({@link CompilerWatch}) or the duration is over. The loads keep running until then: the
+     * compiler postpones methods while its queue is long, and compiles them only if they are still being called
+     * once it has room.
      */
-    private void drive(List<Load> loads) throws InterruptedException {
+    private boolean drive(List<Load> loads) throws InterruptedException {
         ExecutorService threads = Executors.newFixedThreadPool(loads.size() * settings.concurrency(), runnable -> {
             Thread thread = new Thread(runnable, NAME);
             thread.setDaemon(true);
             return thread;
         });
-        long deadline = System.nanoTime() + settings.duration().toNanos();
+        AtomicBoolean done = new AtomicBoolean();
         for (Load load : loads) {
             for (int i = 0; i < settings.concurrency(); i++) {
                 threads.execute(() -> {
-                    while (load.requestsSent() < settings.requests() && System.nanoTime() - deadline < 0) {
+                    while (!done.get()) {
                         load.runOnce();
                     }
                 });
             }
         }
-        threads.shutdown();
-        if (!threads.awaitTermination(settings.duration().toSeconds() + 30, TimeUnit.SECONDS)) {
-            threads.shutdownNow();
+        try {
+            return new CompilerWatch().awaitSettled(settings.duration());
+        } finally {
+            done.set(true);
+            threads.shutdown();
+            if (!threads.awaitTermination(30, TimeUnit.SECONDS)) {
+                threads.shutdownNow();
+            }
         }
     }
 
-    private Report report(List<Load> loads, Duration took) {
+    private Report report(List<Load> loads, Duration took, boolean settled) {
         Map<String, Long> completed = new LinkedHashMap<>();
         Map<String, Long> failed = new LinkedHashMap<>();
         loads.forEach(load -> {
@@ -186,11 +193,12 @@ public final class StartupWarmup implements SmartLifecycle {
             failed.put(load.name(), load.failed.sum());
         });
         long failures = failed.values().stream().mapToLong(Long::longValue).sum();
-        log.info("warm-up took {} ms: exchanges completed {}", took.toMillis(), completed);
+        log.info("warm-up took {} ms ({}): exchanges completed {}", took.toMillis(),
+                settled ? "until the JIT compiler caught up" : "the longest allowed", completed);
         if (failures > 0) {
-            String last = loads.stream().map(load -> load.lastFailure).filter(failure -> failure != null)
+            String example = loads.stream().map(load -> load.lastFailure).filter(failure -> failure != null)
                     .findFirst().orElse("");
-            log.warn("warm-up: {} exchanges failed {} (the last: {})", failures, failed, last);
+            log.warn("warm-up: {} exchanges failed {} (one of them: {})", failures, failed, example);
         }
         return new Report(took, Map.copyOf(completed), Map.copyOf(failed));
     }
@@ -266,10 +274,6 @@ public final class StartupWarmup implements SmartLifecycle {
 
         String name() {
             return name;
-        }
-
-        long requestsSent() {
-            return (completed.sum() + failed.sum()) * requests;
         }
 
         void runOnce() {
