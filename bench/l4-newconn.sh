@@ -8,19 +8,11 @@
 # Usage: bench/l4-newconn.sh [rounds] [seconds-per-burst] [warm-seconds]
 set -u
 cd "$(dirname "$0")/.."
-PROJECT=$PWD
-SHARED=$(cd "${SHARED:-../shared}" && pwd)
-ROUNDS=${1:-6}; SECS=${2:-5}; WARM=${3:-60}
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
-trap cleanup EXIT
-. "$PROJECT/bench/peer-rounds.sh"
-mvn -B -q package -DskipTests
-RUN_DIR=$(mktemp -d); cd "$RUN_DIR"
+. bench/peer-rounds.sh
 taskset -c 0 nginx -c "$SHARED/bench/conf/nginx-backend.conf" >/dev/null 2>&1 & PIDS+=($!)
 taskset -c 1 nginx -c "$SHARED/bench/conf/nginx-proxy.conf" >/dev/null 2>&1 & PIDS+=($!)
 taskset -c 1 haproxy -f "$SHARED/bench/conf/haproxy.cfg" -db >/dev/null 2>&1 & PIDS+=($!)
-taskset -c 1 java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.additional-location="file:$PROJECT/bench/bench.yml" \
+taskset -c 1 java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.additional-location="file:$PROJECT/bench/bench.yml" --turnpike.warmup.enabled="${WARMUP:-true}" \
   >/tmp/bench-gateway-newconn.log 2>&1 & PIDS+=($!)
 for port in 19001 19002 18091 18092 9000; do waitport $port || { echo "port $port never opened" >&2; exit 1; }; done
 

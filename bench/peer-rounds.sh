@@ -1,6 +1,16 @@
 # Sourced by bench/tls-handshakes.sh and bench/l4-newconn.sh: one request per connection ("Connection: close")
 # against Turnpike, nginx and HAProxy running at once, measured in alternating bursts after a warm-up, so every
 # round compares them on the same machine; prints each round and the medians of the per-round ratios.
+# The sourcing script has cd'd to the project; this reads its arguments [rounds] [seconds-per-burst] [warm-seconds],
+# builds the gateway, and leaves it in an empty directory with every process it records in PIDS stopped on exit.
+PROJECT=$PWD
+SHARED=$(cd "${SHARED:-../shared}" && pwd)
+ROUNDS=${1:-6}; SECS=${2:-5}; WARM=${3:-60}
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
+trap cleanup EXIT
+mvn -B -q package -DskipTests || exit 1
+RUN_DIR=$(mktemp -d); cd "$RUN_DIR"
 waitport() { for i in $(seq 1 1200); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 burst() { taskset -c 0 wrk -t1 -c32 -d"$2" -H "Connection: close" "$1" 2>&1 | awk '/Requests\/sec/ {print $2}'; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

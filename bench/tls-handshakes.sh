@@ -9,20 +9,12 @@
 # gateway's engine.
 set -u
 cd "$(dirname "$0")/.."
-PROJECT=$PWD
-SHARED=$(cd "${SHARED:-../shared}" && pwd)
-ROUNDS=${1:-6}; SECS=${2:-5}; WARM=${3:-60}
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
-trap cleanup EXIT
-[ -f /tmp/bench-tls/cert.pem ] || { echo "no /tmp/bench-tls/cert.pem: run $SHARED/bench/tls-peers.sh once" >&2; exit 1; }
-. "$PROJECT/bench/peer-rounds.sh"
-mvn -B -q package -DskipTests
-RUN_DIR=$(mktemp -d); cd "$RUN_DIR"
+[ -f /tmp/bench-tls/cert.pem ] || { echo "no /tmp/bench-tls/cert.pem: run ../shared/bench/tls-peers.sh once" >&2; exit 1; }
+. bench/peer-rounds.sh
 taskset -c 0 nginx -c "$SHARED/bench/conf/nginx-backend.conf" >/dev/null 2>&1 & PIDS+=($!)
 taskset -c 1 nginx -c "$SHARED/bench/conf/nginx-tls.conf" >/dev/null 2>&1 & PIDS+=($!)
 taskset -c 1 haproxy -f "$SHARED/bench/conf/haproxy-tls.cfg" -db >/dev/null 2>&1 & PIDS+=($!)
-taskset -c 1 java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.additional-location="file:$PROJECT/bench/bench.yml" \
+taskset -c 1 java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.additional-location="file:$PROJECT/bench/bench.yml" --turnpike.warmup.enabled="${WARMUP:-true}" \
   --turnpike.tls.enabled=true --turnpike.tls.port=8443 --turnpike.tls.bundle=bench --turnpike.tls.engine="${TLS_ENGINE:-auto}" \
   --spring.ssl.bundle.pem.bench.keystore.certificate=file:/tmp/bench-tls/cert.pem \
   --spring.ssl.bundle.pem.bench.keystore.private-key=file:/tmp/bench-tls/key.pem >/tmp/bench-gateway-handshakes.log 2>&1 & PIDS+=($!)
