@@ -62,7 +62,7 @@ public record TurnpikeProperties(
     /**
      * @param enabled before the listeners open, send requests and connections through the gateway's own HTTP,
      *        HTTPS and L4 paths to a loopback backend, so that the JIT compiler has compiled them before the first
-     *        client arrives; start-up takes {@code duration} longer
+     *        client arrives; start-up takes up to {@code duration} longer
      * @param duration the longest the warm-up runs; it ends sooner when the JIT compiler has caught up (spent under
      *        50 ms a second compiling for three seconds in a row)
      * @param concurrency connections the warm-up keeps busy at once on each path
