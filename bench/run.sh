@@ -69,7 +69,8 @@ case "$WHAT" in
       (cd /tmp/vanilla-scg && mvn -B -q package -DskipTests)
     fi
     exec "$PROJECT/bench/alt-ab.sh" "${1:-16}" 18080 8080 -- java -Xmx512m -jar /tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar \
-      -- java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.additional-location="file:$PROJECT/bench/bench.yml" ;;
+      -- java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.additional-location="file:$PROJECT/bench/bench.yml" \
+      --turnpike.warmup.enabled="${WARMUP:-true}" ;;
   jwt)
     exec "$PROJECT/bench/jwt-cost.sh" "${1:-10}" "${2:-64}" ;;
   idle)
