@@ -101,6 +101,26 @@ class StartupWarmupTest {
         }
     }
 
+    @Test
+    void aWarmupThatCannotStartLeavesTheConfigurationAsItIs() {
+        try (TestBackend backend = TestBackend.start("configured")) {
+            // a pool of the operator's that has the warm-up's own name: the warm-up gives way
+            Map<String, Object> properties = Gateway.upstream(StartupWarmup.NAME, backend);
+            properties.put("turnpike.warmup.enabled", true);
+            properties.put("turnpike.warmup.duration", "2s");
+            try (Gateway gateway = Gateway.start(properties)) {
+                assertThat(gateway.context().getBean(StartupWarmup.class).report()).as("stopped before it ran").isNull();
+                assertThat(gateway.upstreams().pools()).extracting(Pool::name).containsExactly(StartupWarmup.NAME);
+                assertThat(backend.requests()).isZero();
+                HttpResponse<String> response = gateway.get("/served");
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(Gateway.backendOf(response)).isEqualTo("configured");
+                assertThat(gateway.context().getBean(RouteLocator.class).getRoutes().map(Route::getId).collectList().block())
+                        .containsExactly(StartupWarmup.NAME);
+            }
+        }
+    }
+
     private static List<String> linesOf(Path file) {
         try {
             return Files.exists(file) ? Files.readAllLines(file) : List.of();
