@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 taskset -c 0 nginx -c "$SHARED/bench/conf/nginx-backend.conf" >/dev/null 2>&1 & PIDS+=($!)
 taskset -c 1 nginx -c "$SHARED/bench/conf/nginx-proxy.conf" >/dev/null 2>&1 & PIDS+=($!)
 taskset -c 1 haproxy -f "$SHARED/bench/conf/haproxy.cfg" -db >/dev/null 2>&1 & PIDS+=($!)
-taskset -c 1 java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.additional-location="file:$PROJECT/bench/bench.yml" --turnpike.warmup.enabled="${WARMUP:-true}" \
+taskset -c 1 java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.additional-location="file:$PROJECT/bench/bench.yml" \
   >/tmp/bench-gateway-newconn.log 2>&1 & PIDS+=($!)
 for port in 19001 19002 18091 18092 9000; do waitport $port || { echo "port $port never opened" >&2; exit 1; }; done
 

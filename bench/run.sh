@@ -13,7 +13,7 @@
 #   bench/run.sh jwt [seconds] [connections]  Turnpike: a JWT-checked route against an open one, same run
 #   bench/run.sh idle [connections]           Turnpike's resident memory at rest and with N idle L4 connections
 # SHARED points at the directory holding bench/ (the peer scripts) and vanilla-scg/. WARMUP=false starts the gateway
-# without its start-up warm-up (bench.yml turns it on).
+# without its start-up warm-up (bench.yml reads it; the warm-up is on otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared}
@@ -32,7 +32,7 @@ SHARED=$(cd "$SHARED" && pwd)
 RUN_DIR=$(mktemp -d)
 cd "$RUN_DIR"
 export SHARED
-export GATEWAY_CMD="java -Xmx512m ${JAVA_OPTS:-} -jar $PROJECT/target/turnpike.jar --spring.config.additional-location=file:$PROJECT/bench/bench.yml --turnpike.warmup.enabled=${WARMUP:-true}"
+export GATEWAY_CMD="java -Xmx512m ${JAVA_OPTS:-} -jar $PROJECT/target/turnpike.jar --spring.config.additional-location=file:$PROJECT/bench/bench.yml"
 case "$WHAT" in
   l7)
     if [ ! -f /tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar ]; then
@@ -69,8 +69,7 @@ case "$WHAT" in
       (cd /tmp/vanilla-scg && mvn -B -q package -DskipTests)
     fi
     exec "$PROJECT/bench/alt-ab.sh" "${1:-16}" 18080 8080 -- java -Xmx512m -jar /tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar \
-      -- java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.additional-location="file:$PROJECT/bench/bench.yml" \
-      --turnpike.warmup.enabled="${WARMUP:-true}" ;;
+      -- java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.additional-location="file:$PROJECT/bench/bench.yml" ;;
   jwt)
     exec "$PROJECT/bench/jwt-cost.sh" "${1:-10}" "${2:-64}" ;;
   idle)
