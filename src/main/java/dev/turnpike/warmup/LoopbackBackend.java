@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
  */
 final class LoopbackBackend implements AutoCloseable {
 
-    static final byte[] BODY = "turnpike warm-up response, the size of a small API answer: 0123456789abcdefghijklmnopq\n"
+    private static final byte[] BODY = "turnpike warm-up response, the size of a small API answer: 0123456789abcdefghijklmnopq\n"
             .getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEEP_ALIVE = response("");
     private static final byte[] CLOSE = response("Connection: close\r\n");
