@@ -27,6 +27,7 @@ class RequestLimitsTest {
         Map<String, Object> properties = Gateway.upstream("echo", backend.address());
         properties.put("turnpike.http.max-body-size", "1KB");
         properties.put("turnpike.http.header-timeout", "1s");
+        properties.put("turnpike.http.keep-alive-timeout", "1s");
         properties.put("server.netty.max-initial-line-length", "2KB");
         properties.put("server.max-http-request-header-size", "4KB");
         gateway = Gateway.start(properties);
@@ -145,5 +146,36 @@ class RequestLimitsTest {
             assertThat((System.nanoTime() - started) / 1_000_000).isBetween(500L, 4000L);
         }
         assertThat(backend.received()).isEmpty();
+    }
+
+    @Test
+    void anIdleKeptAliveConnectionIsClosedAfterTheKeepAliveTimeout() throws Exception {
+        assertThat(idleUntilClosedMillis(false)).isBetween(500L, 4000L);
+    }
+
+    /** Curl asks for 100 Continue before any body over 1 KB: that interim answer does not end the exchange. */
+    @Test
+    void theKeepAliveTimeoutHoldsAfterA100ContinueExchange() throws Exception {
+        assertThat(idleUntilClosedMillis(true)).isBetween(500L, 4000L);
+    }
+
+    private static long idleUntilClosedMillis(boolean expectContinue) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", gateway.port()));
+            socket.setSoTimeout(8000);
+            InputStream in = socket.getInputStream();
+            String head = "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+                    + (expectContinue ? "Expect: 100-continue\r\n" : "") + "\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            if (expectContinue) {
+                assertThat(RawHttp.readResponse(in, false).status()).isEqualTo(100);
+            }
+            socket.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+            RawHttp.Exchange answer = RawHttp.readResponse(in, false);
+            assertThat(answer.status()).as(answer.head()).isEqualTo(200);
+            long answered = System.nanoTime();
+            assertThat(in.read()).as("the connection is closed, with nothing more sent").isEqualTo(-1);
+            return (System.nanoTime() - answered) / 1_000_000;
+        }
     }
 }

@@ -48,20 +48,28 @@ public final class RawHttp {
                 // the server may answer and close before it has read everything; its answer is still there to read
             }
             InputStream in = socket.getInputStream();
-            String head = readHead(in);
-            if (head == null) {
-                return new Exchange(0, "", "", true);
-            }
-            int status = Integer.parseInt(head.substring(9, 12));
-            Exchange partial = new Exchange(status, head, "", false);
             boolean headRequest = new String(request, 0, Math.min(5, request.length), StandardCharsets.ISO_8859_1).equals("HEAD ");
-            String body = headRequest ? "" : readBody(in, partial);
-            return new Exchange(status, head, body, awaitClose && closesSoon(socket, in));
+            Exchange answer = readResponse(in, headRequest);
+            if (answer.status() == 0) {
+                return answer;
+            }
+            return new Exchange(answer.status(), answer.head(), answer.body(), awaitClose && closesSoon(socket, in));
         } catch (SocketTimeoutException e) {
             return new Exchange(-1, "timed out", "", false);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Reads one response from a connection the caller holds; status 0 when the server closed before answering. */
+    public static Exchange readResponse(InputStream in, boolean toHeadRequest) throws IOException {
+        String head = readHead(in);
+        if (head == null) {
+            return new Exchange(0, "", "", true);
+        }
+        Exchange partial = new Exchange(Integer.parseInt(head.substring(9, 12)), head, "", false);
+        String body = toHeadRequest ? "" : readBody(in, partial);
+        return new Exchange(partial.status(), head, body, false);
     }
 
     private static String readHead(InputStream in) throws IOException {

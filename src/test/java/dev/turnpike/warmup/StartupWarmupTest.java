@@ -67,11 +67,7 @@ class StartupWarmupTest {
                         "https-new-connection", "https-keep-alive", "tls-passthrough-new-connection",
                         "tcp-new-connection", "tcp-keep-alive");
                 assertThat(report.completed().values()).allSatisfy(count -> assertThat(count).isPositive());
-                // in one run of hundreds, the gateway closed one kept-alive HTTPS connection of the cold warm-up
-                // before a response (not yet explained; see the issue): the warm-up counts such failures and goes on
-                long exchanges = report.completed().values().stream().mapToLong(Long::longValue).sum();
-                long failures = report.failed().values().stream().mapToLong(Long::longValue).sum();
-                assertThat(failures).as("failed exchanges of %d", exchanges).isLessThanOrEqualTo(exchanges / 50);
+                assertThat(report.failed().values()).allSatisfy(count -> assertThat(count).isZero());
                 assertThat(backend.requests()).as("no warm-up request reached a configured backend").isZero();
 
                 assertThat(gateway.context().getBean(RouteLocator.class).getRoutes().map(Route::getId).collectList().block())

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -47,6 +48,8 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
     private long bodyBytes;
     private boolean readingBody;
     private boolean responseStarted;
+    /** A 100 Continue ends as a full message of its own, but not the exchange. */
+    private boolean informationalResponse;
 
     private boolean awaitingHead = true;
     private boolean headBytesSeen;
@@ -135,10 +138,11 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof HttpResponse) {
-            responseStarted = true;
+        if (msg instanceof HttpResponse response) {
+            informationalResponse = response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+            responseStarted = !informationalResponse;
         }
-        if (msg instanceof LastHttpContent && inFlight > 0) {
+        if (msg instanceof LastHttpContent && !informationalResponse && inFlight > 0) {
             ctx.write(msg, promise).addListener(f -> responseFinished());
             return;
         }
