@@ -15,7 +15,7 @@ import reactor.netty.http.server.HttpServer;
 
 /**
  * Puts the request checks on every traffic connection once its protocol is known: around Netty's
- * HTTP/1.1 decoder ({@link RequestLineCheck}, {@link RequestHygieneHandler}, {@link ConnectionCloseHandler}), or after its HTTP/2
+ * HTTP/1.1 decoder ({@link RequestLineCheck}, {@link RequestHygieneHandler}), or after its HTTP/2
  * frame codec ({@link Http2RequestHygiene}). That is at once on plain HTTP/1.1 connections, after
  * ALPN on TLS connections, and after the first bytes on a plain listener that takes h2c by prior
  * knowledge. It also sets the HTTP/2 limits.
@@ -50,7 +50,6 @@ public final class HttpHardeningCustomizer implements NettyServerCustomizer {
         String codec = pipeline.context(HttpServerCodec.class).name();
         RequestHygieneHandler hygiene = new RequestHygieneHandler(settings);
         pipeline.addAfter(codec, "turnpike.hygiene", hygiene);
-        pipeline.addAfter("turnpike.hygiene", "turnpike.connectionClose", new ConnectionCloseHandler());
         pipeline.addBefore(codec, "turnpike.requestLine", new RequestLineCheck(hygiene));
     }
 
@@ -120,7 +119,6 @@ public final class HttpHardeningCustomizer implements NettyServerCustomizer {
                 pipeline.remove(this);
                 pipeline.remove("turnpike.requestLine");
                 pipeline.remove("turnpike.hygiene");
-                pipeline.remove("turnpike.connectionClose");
                 ctx.fireChannelRead(all.readRetainedSlice(length));
                 installHttp2Checks(pipeline);
                 if (all.isReadable()) {

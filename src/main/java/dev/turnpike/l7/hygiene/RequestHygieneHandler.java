@@ -3,6 +3,8 @@ package dev.turnpike.l7.hygiene;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
@@ -15,7 +17,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * unambiguous ({@link RequestRules}), whose target is clean ({@link RequestPaths}) and whose body
  * stays under the limit, counting chunked bodies as they arrive. A refused request gets an honest
  * status and {@code Connection: close}, and nothing of it reaches a route. It also times the
- * reading of each request head, against clients that send headers slowly to hold connections.
+ * reading of each request head, against clients that send headers slowly to hold connections, and
+ * carries out {@code Connection: close} ({@link ConnectionClose}).
  */
 final class RequestHygieneHandler extends ChannelDuplexHandler {
 
@@ -48,8 +50,7 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
     private long bodyBytes;
     private boolean readingBody;
     private boolean responseStarted;
-    /** A 100 Continue ends as a full message of its own, but not the exchange. */
-    private boolean informationalResponse;
+    private final ConnectionClose connectionClose = new ConnectionClose();
 
     private boolean awaitingHead = true;
     private boolean headBytesSeen;
@@ -91,7 +92,7 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (refused) {
+        if (refused || connectionClose.inputDone()) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -107,6 +108,7 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
             inFlight++;
             bodyBytes = 0;
             readingBody = true;
+            connectionClose.requestHead(request);
         }
         if (msg instanceof HttpContent content) {
             if (content.decoderResult().isFailure()) {
@@ -122,6 +124,7 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
             }
             if (content instanceof LastHttpContent) {
                 readingBody = false;
+                connectionClose.requestEnd();
             }
         }
         ctx.fireChannelRead(msg);
@@ -139,12 +142,21 @@ final class RequestHygieneHandler extends ChannelDuplexHandler {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof HttpResponse response) {
-            informationalResponse = response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
-            responseStarted = !informationalResponse;
+            connectionClose.responseHead(response);
+            responseStarted = !connectionClose.interimResponse();
         }
-        if (msg instanceof LastHttpContent && !informationalResponse && inFlight > 0) {
-            ctx.write(msg, promise).addListener(f -> responseFinished());
-            return;
+        if (msg instanceof LastHttpContent && !connectionClose.interimResponse()) {
+            boolean close = connectionClose.responseEnd();
+            if (inFlight > 0 || close) {
+                ChannelFuture written = ctx.write(msg, promise.unvoid());
+                if (inFlight > 0) {
+                    written.addListener(f -> responseFinished());
+                }
+                if (close) {
+                    written.addListener(ChannelFutureListener.CLOSE);
+                }
+                return;
+            }
         }
         ctx.write(msg, promise);
     }

@@ -28,7 +28,7 @@ import reactor.netty.http.server.HttpServer;
  * waits 300 ms before it ends the response, the way a proxied response ends once the backend
  * connection reports completion.
  */
-class ConnectionCloseHandlerTest {
+class ConnectionCloseTest {
 
     private static final HttpHardening SETTINGS = new HttpHardening(DataSize.ofKilobytes(64), Duration.ofSeconds(10),
             Duration.ofSeconds(60), new HttpHardening.Http2Limits(100, DataSize.ofKilobytes(16), 100, Duration.ofSeconds(30)),
@@ -94,10 +94,10 @@ class ConnectionCloseHandlerTest {
     /**
      * Reactor Netty alone applies the last request's {@code Connection: close} to the response
      * still being written and never answers the last request. When this starts failing, Reactor
-     * Netty has fixed it and {@link ConnectionCloseHandler} can go.
+     * Netty has fixed it and {@link ConnectionClose} can go.
      */
     @Test
-    void withoutTheHandlerReactorNettyClosesBeforeTheLastAnswer() throws IOException {
+    void withoutItReactorNettyClosesBeforeTheLastAnswer() throws IOException {
         server = lateEndingServer().bindNow();
 
         List<Exchange> answers = oneAfterAnother(
