@@ -44,21 +44,15 @@ class RequestForwardingTest {
     @Test
     void pipelinedRequestsEndingWithCloseAreAnsweredInOrderAndNothingAfterIsForwarded() throws Exception {
         try (dev.turnpike.support.RecordingBackend backend = new dev.turnpike.support.RecordingBackend();
-             Gateway gateway = Gateway.start(Gateway.upstream("pool", backend.address()));
-             java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
-            socket.setSoTimeout(5000);
-            socket.getOutputStream().write(("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"
+             Gateway gateway = Gateway.start(Gateway.upstream("pool", backend.address()))) {
+            java.util.List<dev.turnpike.support.RawHttp.Exchange> answers = dev.turnpike.support.RawHttp.pipelined(gateway.port(),
+                    "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"
                     + "POST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\ntwo"
                     + "GET /3 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
-                    + "GET /4 HTTP/1.1\r\nHost: a\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-            java.io.InputStream in = socket.getInputStream();
-            java.util.List<dev.turnpike.support.RawHttp.Exchange> answers = new java.util.ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                answers.add(dev.turnpike.support.RawHttp.readResponse(in, false));
-            }
+                    + "GET /4 HTTP/1.1\r\nHost: a\r\n\r\n", 3);
             assertThat(answers).extracting(dev.turnpike.support.RawHttp.Exchange::status).containsExactly(200, 200, 200);
             assertThat(answers.get(2).header("Connection")).isEqualToIgnoringCase("close");
-            assertThat(in.read()).as("closed after the request that asked to close").isEqualTo(-1);
+            assertThat(answers.get(2).closed()).as("closed after the request that asked to close").isTrue();
             assertThat(backend.received()).extracting(dev.turnpike.support.RecordingBackend.Received::uri)
                     .containsExactly("/1", "/2", "/3");
             assertThat(backend.received().get(1).body()).isEqualTo("two");

@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -59,6 +61,54 @@ public final class RawHttp {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Sends each request once the answer to the one before has been read in full; the last answer is
+     * marked closed when the server closes the connection within two seconds of it.
+     */
+    public static List<Exchange> oneAfterAnother(int port, String... requests) throws IOException {
+        try (Socket socket = connect(port)) {
+            List<Exchange> answers = new ArrayList<>();
+            for (String request : requests) {
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                answers.add(readResponse(socket.getInputStream(), false));
+            }
+            return withCloseOfLast(answers, socket);
+        }
+    }
+
+    /**
+     * Sends all the requests in one write and reads {@code expected} answers; the last is marked closed
+     * when the server closes the connection within two seconds of it.
+     */
+    public static List<Exchange> pipelined(int port, String requests, int expected) throws IOException {
+        try (Socket socket = connect(port)) {
+            socket.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            List<Exchange> answers = new ArrayList<>();
+            for (int i = 0; i < expected; i++) {
+                answers.add(readResponse(socket.getInputStream(), false));
+            }
+            return withCloseOfLast(answers, socket);
+        }
+    }
+
+    private static Socket connect(int port) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        socket.setSoTimeout(5000);
+        return socket;
+    }
+
+    private static List<Exchange> withCloseOfLast(List<Exchange> answers, Socket socket) throws IOException {
+        Exchange last = answers.get(answers.size() - 1);
+        if (last.status() != 0) {
+            answers.set(answers.size() - 1, new Exchange(last.status(), last.head(), last.body(),
+                    closesSoon(socket, socket.getInputStream())));
+        }
+        return answers;
     }
 
     /** Reads one response from a connection the caller holds; status 0 when the server closed before answering. */

@@ -6,12 +6,7 @@ import dev.turnpike.support.RawHttp;
 import dev.turnpike.support.RawHttp.Exchange;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +50,7 @@ class ConnectionCloseTest {
     void lastRequestSentRightAfterAResponseIsAnswered() throws IOException {
         server = new HttpHardeningCustomizer(SETTINGS).apply(lateEndingServer()).bindNow();
 
-        List<Exchange> answers = oneAfterAnother(
+        List<Exchange> answers = RawHttp.oneAfterAnother(server.port(),
                 "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n",
                 "GET /2 HTTP/1.1\r\nHost: a\r\n\r\n",
                 "GET /3 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
@@ -69,7 +64,7 @@ class ConnectionCloseTest {
     void http10RequestWithoutKeepAliveSentRightAfterAResponseIsAnswered() throws IOException {
         server = new HttpHardeningCustomizer(SETTINGS).apply(lateEndingServer()).bindNow();
 
-        List<Exchange> answers = oneAfterAnother(
+        List<Exchange> answers = RawHttp.oneAfterAnother(server.port(),
                 "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n",
                 "GET /2 HTTP/1.0\r\nHost: a\r\n\r\n");
 
@@ -81,11 +76,11 @@ class ConnectionCloseTest {
     void pipelinedRequestsEndingWithCloseAreAllAnsweredInOrder() throws IOException {
         server = new HttpHardeningCustomizer(SETTINGS).apply(lateEndingServer()).bindNow();
 
-        List<Exchange> answers = pipelined(3,
+        List<Exchange> answers = RawHttp.pipelined(server.port(),
                 "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"
                         + "GET /2 HTTP/1.1\r\nHost: a\r\n\r\n"
                         + "POST /3 HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nConnection: close\r\n\r\nping"
-                        + "GET /4 HTTP/1.1\r\nHost: a\r\n\r\n");
+                        + "GET /4 HTTP/1.1\r\nHost: a\r\n\r\n", 3);
 
         assertThat(answers).extracting(Exchange::body).containsExactly("1body", "2body", "3body");
         assertThat(answers.get(2).closed()).as("nothing after the request that asked to close").isTrue();
@@ -100,53 +95,10 @@ class ConnectionCloseTest {
     void withoutItReactorNettyClosesBeforeTheLastAnswer() throws IOException {
         server = lateEndingServer().bindNow();
 
-        List<Exchange> answers = oneAfterAnother(
+        List<Exchange> answers = RawHttp.oneAfterAnother(server.port(),
                 "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n",
                 "GET /2 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
 
         assertThat(answers).extracting(Exchange::status).containsExactly(200, 0);
-    }
-
-    /** Sends each request once the answer to the one before has been read in full. */
-    private List<Exchange> oneAfterAnother(String... requests) throws IOException {
-        List<Exchange> answers = new ArrayList<>();
-        try (Socket socket = connect()) {
-            OutputStream out = socket.getOutputStream();
-            InputStream in = socket.getInputStream();
-            for (String request : requests) {
-                out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                answers.add(RawHttp.readResponse(in, false));
-            }
-            return withClose(answers, in);
-        }
-    }
-
-    private List<Exchange> pipelined(int expected, String requests) throws IOException {
-        List<Exchange> answers = new ArrayList<>();
-        try (Socket socket = connect()) {
-            socket.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            InputStream in = socket.getInputStream();
-            for (int i = 0; i < expected; i++) {
-                answers.add(RawHttp.readResponse(in, false));
-            }
-            return withClose(answers, in);
-        }
-    }
-
-    private Socket connect() throws IOException {
-        Socket socket = new Socket("127.0.0.1", server.port());
-        socket.setSoTimeout(5000);
-        return socket;
-    }
-
-    /** Marks the last answer closed when the server closes the connection after it. */
-    private static List<Exchange> withClose(List<Exchange> answers, InputStream in) throws IOException {
-        Exchange last = answers.get(answers.size() - 1);
-        if (last.status() != 0) {
-            answers.set(answers.size() - 1, new Exchange(last.status(), last.head(), last.body(), in.read() < 0));
-        }
-        return answers;
     }
 }
