@@ -13,7 +13,8 @@
 #   bench/run.sh jwt [seconds] [connections]  Turnpike: a JWT-checked route against an open one, same run
 #   bench/run.sh idle [connections]           Turnpike's resident memory at rest and with N idle L4 connections
 # SHARED points at the directory holding bench/ (the peer scripts) and vanilla-scg/. WARMUP=false starts the gateway
-# without its start-up warm-up (bench.yml reads it; the warm-up is on otherwise).
+# without its start-up warm-up (bench.yml reads it; the warm-up is on otherwise, except for l7 and cache: the shared
+# L7 script waits only 30 s for the port, and its own minute of keep-alive load warms that path).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared}
@@ -35,6 +36,7 @@ export SHARED
 export GATEWAY_CMD="java -Xmx512m ${JAVA_OPTS:-} -jar $PROJECT/target/turnpike.jar --spring.config.additional-location=file:$PROJECT/bench/bench.yml"
 case "$WHAT" in
   l7)
+    export WARMUP=${WARMUP:-false}
     if [ ! -f /tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar ]; then
       rm -rf /tmp/vanilla-scg && cp -r "$SHARED/bench/vanilla-scg" /tmp/vanilla-scg
       (cd /tmp/vanilla-scg && mvn -B -q package -DskipTests)
@@ -42,6 +44,7 @@ case "$WHAT" in
     VANILLA_JAR=/tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar GATEWAY_PORT=8080 GATEWAY_PATH=/ \
       "$SHARED/bench/l7-peers.sh" "${1:-10}" "${2:-64}" ;;
   cache)
+    export WARMUP=${WARMUP:-false}
     if [ ! -f /tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar ]; then
       rm -rf /tmp/vanilla-scg && cp -r "$SHARED/bench/vanilla-scg" /tmp/vanilla-scg
       (cd /tmp/vanilla-scg && mvn -B -q package -DskipTests)
