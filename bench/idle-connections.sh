@@ -25,6 +25,6 @@ HOLDER=$!
 sleep 20
 OPEN=$(ss -tn state established '( sport = :9000 )' | tail -n +2 | wc -l)
 LOADED=$(rss)
-TUNNELS=$(curl -s localhost:8081/actuator/listeners | python3 -c 'import json,sys; print(json.load(sys.stdin)["listeners"]["bench-tcp"]["activeConnections"])')
+BACKEND_SIDE=$(ss -tn state established '( dport = :19001 or dport = :19002 )' | tail -n +2 | wc -l)
 wait $HOLDER || true
-echo "idle connections held: $OPEN (gateway reports $TUNNELS open)  rss at rest: $((REST / 1024)) MiB  rss with them: $((LOADED / 1024)) MiB  difference: $(((LOADED - REST) / 1024)) MiB"
+echo "idle connections held: $OPEN (with $BACKEND_SIDE backend connections)  rss at rest: $((REST / 1024)) MiB  rss with them: $((LOADED / 1024)) MiB  difference: $(((LOADED - REST) / 1024)) MiB"

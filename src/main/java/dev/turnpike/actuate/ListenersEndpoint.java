@@ -9,7 +9,7 @@ import java.util.Map;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
-/** {@code /actuator/listeners}: every L4 listener with its port, mode, routes, state and counters. */
+/** {@code /actuator/listeners}: the L4 transport, and every L4 listener with its port, mode, routes, state and counters. */
 @Endpoint(id = "listeners")
 final class ListenersEndpoint {
 
@@ -25,7 +25,10 @@ final class ListenersEndpoint {
         for (TcpListener listener : listeners.listeners()) {
             all.put(listener.settings().name(), view(listener));
         }
-        return Map.of("listeners", all);
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("transport", listeners.transportName());
+        view.put("listeners", all);
+        return view;
     }
 
     static Map<String, Object> view(TcpListener listener) {

@@ -9,10 +9,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ReflectiveChannelFactory;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,17 +29,12 @@ final class BackendConnector {
         void failed(ConnectionResult result, String detail);
     }
 
-    private final Class<? extends SocketChannel> channelType;
-    private final ReflectiveChannelFactory<? extends SocketChannel> sockets;
-    private final AddressResolverGroup<InetSocketAddress> resolver;
+    private final L4Transport transport;
     private final int connectTimeoutMillis;
     private final java.util.Map<ServerAddress, InetSocketAddress> literals = new java.util.concurrent.ConcurrentHashMap<>();
 
-    BackendConnector(Class<? extends SocketChannel> channelType, AddressResolverGroup<InetSocketAddress> resolver,
-                     Duration connectTimeout) {
-        this.channelType = channelType;
-        this.sockets = new ReflectiveChannelFactory<>(channelType);
-        this.resolver = resolver;
+    BackendConnector(L4Transport transport, Duration connectTimeout) {
+        this.transport = transport;
         this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
     }
 
@@ -72,8 +63,8 @@ final class BackendConnector {
         InetSocketAddress target = socketAddress(server.address());
         new Bootstrap()
                 .group(client.eventLoop())
-                .channelFactory(() -> newChannel(target))
-                .resolver(resolver)
+                .channelFactory(() -> transport.newSocket(target.isUnresolved() ? null : target.getAddress()))
+                .resolver(transport.resolver())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true) // TCP_NODELAY is Netty's default on Linux
@@ -87,14 +78,6 @@ final class BackendConnector {
                         attempt(client, pool, request, tried, future.cause(), outcome);
                     }
                 });
-    }
-
-    /** On epoll, a socket of the target's own family; a host name still to resolve gets the default socket. */
-    private Channel newChannel(InetSocketAddress target) {
-        if (channelType == EpollSocketChannel.class && !target.isUnresolved()) {
-            return new EpollSocketChannel(SocketFamily.of(target.getAddress()));
-        }
-        return sockets.newChannel();
     }
 
     /** IP literals are resolved once per server; host names go to the asynchronous DNS resolver on every connect. */

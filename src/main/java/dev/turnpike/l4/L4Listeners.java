@@ -3,19 +3,6 @@ package dev.turnpike.l4;
 import dev.turnpike.InvalidConfigurationException;
 import dev.turnpike.upstream.UpstreamRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.ServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.resolver.dns.DnsAddressResolverGroup;
-import io.netty.resolver.dns.DnsNameResolverBuilder;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +19,7 @@ import org.springframework.context.SmartLifecycle;
 import reactor.netty.resources.LoopResources;
 
 /**
- * All L4 listeners, on native epoll event loops of their own on Linux (see {@link #transport()}). They
+ * All L4 listeners, on event loops of their own on Linux, io_uring or epoll ({@link L4Transport}). They
  * open with the web server; on shutdown they stop accepting at once and give established connections up
  * to {@code turnpike.l4.drain-timeout} to finish.
  *
@@ -52,16 +39,9 @@ public final class L4Listeners implements SmartLifecycle {
     private final List<TcpListener> draining = new ArrayList<>();
     private volatile L4Settings settings;
     private volatile List<TcpListener> listeners = List.of();
-    private Transport transport;
+    private L4Transport transport;
     private ScheduledExecutorService drainer;
     private volatile boolean running;
-
-    /** The event loops and channel types listeners and their backend connections use. */
-    private record Transport(EventLoopGroup acceptors, EventLoopGroup workers,
-                             Class<? extends SocketChannel> socketType,
-                             Class<? extends ServerSocketChannel> serverType,
-                             DnsAddressResolverGroup resolver, boolean ownsLoops) {
-    }
 
     public L4Listeners(L4Settings settings, UpstreamRegistry registry, LoopResources loops, MeterRegistry meters,
                        dev.turnpike.accesslog.AccessLog accessLog) {
@@ -102,11 +82,10 @@ public final class L4Listeners implements SmartLifecycle {
             if (existing != null) {
                 current.put(wanted.name(), existing); // replaced: drained on commit like a removed one
             }
-            Transport transport = transport();
             TcpListener listener = new TcpListener(wanted, registry, connector(wanted),
                     stats.computeIfAbsent(wanted.name(), name -> new ListenerStats(name, meters)), accessLog);
             try {
-                listener.bind(transport.acceptors(), transport.workers(), transport.serverType());
+                listener.bind(transport());
             } catch (IllegalStateException e) {
                 bound.forEach(TcpListener::closeListeningSocket);
                 throw new InvalidConfigurationException("turnpike.l4.listeners[" + i + "].port", e.getMessage());
@@ -122,10 +101,9 @@ public final class L4Listeners implements SmartLifecycle {
      * that are not published; for the start-up warm-up. {@link TcpListener#close()} ends it.
      */
     public synchronized TcpListener bindUnlisted(ListenerSettings unlisted) {
-        Transport transport = transport();
         TcpListener listener = new TcpListener(unlisted, registry, connector(unlisted),
                 new ListenerStats(unlisted.name(), null), accessLog);
-        listener.bind(transport.acceptors(), transport.workers(), transport.serverType());
+        listener.bind(transport());
         return listener;
     }
 
@@ -134,37 +112,21 @@ public final class L4Listeners implements SmartLifecycle {
     }
 
     private BackendConnector connector(ListenerSettings listener) {
-        Transport transport = transport();
-        return new BackendConnector(transport.socketType(), transport.resolver(), listener.connectTimeout());
+        return new BackendConnector(transport(), listener.connectTimeout());
     }
 
-    /**
-     * On Linux, event loops of the L4 module's own, one per core, each with its own listening socket
-     * ({@link TcpListener#bind}): a connection is accepted, joined to its backend and relayed on one thread,
-     * as nginx and HAProxy do. Reactor Netty's loops number at least four even on one core, and a connection
-     * accepted on one loop and handed to another costs a wake-up and a thread switch. Elsewhere the listeners
-     * use Reactor Netty's loops.
-     */
-    private Transport transport() {
+    /** Chosen once, by the settings at start: a reload that names another transport takes effect at the next start. */
+    private L4Transport transport() {
         if (transport == null) {
-            if (Epoll.isAvailable()) {
-                EventLoopGroup own = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-                        new DefaultThreadFactory("turnpike-l4", true), EpollIoHandler.newFactory());
-                transport = new Transport(own, own, EpollSocketChannel.class, EpollServerSocketChannel.class,
-                        new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(EpollDatagramChannel.class)),
-                        true);
-            } else {
-                EventLoopGroup acceptors = loops.onServerSelect(false);
-                EventLoopGroup workers = loops.onServer(false);
-                transport = new Transport(acceptors, workers,
-                        loops.onChannelClass(SocketChannel.class, workers),
-                        loops.onChannelClass(ServerSocketChannel.class, workers),
-                        new DnsAddressResolverGroup(new DnsNameResolverBuilder()
-                                .datagramChannelType(loops.onChannelClass(DatagramChannel.class, workers))),
-                        false);
-            }
+            transport = L4Transport.choose(settings.transport(), loops);
+            log.info("l4 listeners run on {}", transport.name());
         }
         return transport;
+    }
+
+    /** The transport the listeners run on, for Actuator; null before the first listener is bound. */
+    public synchronized String transportName() {
+        return transport == null ? null : transport.name();
     }
 
     /** Listeners bound for a new configuration, ready to go into service. */
@@ -257,10 +219,7 @@ public final class L4Listeners implements SmartLifecycle {
         drain(closing, timeout, () -> {
             synchronized (this) {
                 if (transport != null) {
-                    transport.resolver().close();
-                    if (transport.ownsLoops()) {
-                        transport.workers().shutdownGracefully(0, 2, TimeUnit.SECONDS);
-                    }
+                    transport.close();
                     transport = null;
                 }
                 if (drainer != null) {

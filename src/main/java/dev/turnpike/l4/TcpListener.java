@@ -9,12 +9,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -82,20 +80,20 @@ public final class TcpListener {
      * and a connection lives on the loop that accepted it, with no hand-over to another thread. Elsewhere
      * one socket accepts for all loops.
      */
-    void bind(EventLoopGroup acceptors, EventLoopGroup workers, Class<? extends ServerSocketChannel> channelType) {
+    void bind(L4Transport transport) {
         ListenerSettings settings = config.settings();
         List<Channel> bound = new ArrayList<>();
         try {
-            if (channelType == EpollServerSocketChannel.class) {
+            if (transport.socketPerLoop()) {
                 int port = settings.port();
-                for (EventExecutor executor : workers) {
+                for (EventExecutor executor : transport.workers()) {
                     EventLoop loop = (EventLoop) executor;
-                    Channel channel = bindOne(loop, loop, channelType, settings.bind(), port);
+                    Channel channel = bindOne(transport, loop, loop, settings.bind(), port);
                     bound.add(channel);
                     port = ((InetSocketAddress) channel.localAddress()).getPort();
                 }
             } else {
-                bound.add(bindOne(acceptors, workers, channelType, settings.bind(), settings.port()));
+                bound.add(bindOne(transport, transport.acceptors(), transport.workers(), settings.bind(), settings.port()));
             }
         } catch (IllegalStateException e) {
             bound.forEach(channel -> channel.close().awaitUninterruptibly());
@@ -106,11 +104,11 @@ public final class TcpListener {
                 settings.upstream() == null ? "" : " to upstream " + settings.upstream());
     }
 
-    private Channel bindOne(EventLoopGroup acceptors, EventLoopGroup workers, Class<? extends ServerSocketChannel> channelType,
-                            String address, int port) {
+    private Channel bindOne(L4Transport transport, EventLoopGroup acceptors, EventLoopGroup workers, String address, int port) {
         InetSocketAddress local = new InetSocketAddress(address, port);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
+                .channelFactory(() -> transport.newServerSocket(local.getAddress()))
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -121,16 +119,8 @@ public final class TcpListener {
                         accept(channel);
                     }
                 });
-        boolean epoll = channelType == EpollServerSocketChannel.class;
-        if (epoll && !local.isUnresolved()) {
-            // an IPv4 address (0.0.0.0 by default) gets an IPv4 socket: the same connections as an IPv6 socket
-            // bound to the mapped address would accept, without the IPv4-mapped path on each of them
-            bootstrap.channelFactory(() -> new EpollServerSocketChannel(SocketFamily.of(local.getAddress())));
-        } else {
-            bootstrap.channel(channelType);
-        }
-        if (epoll) {
-            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        if (transport.socketPerLoop()) {
+            bootstrap.option(UnixChannelOption.SO_REUSEPORT, true);
         }
         ChannelFuture bound = bootstrap.bind(local).awaitUninterruptibly();
         if (!bound.isSuccess()) {

@@ -393,10 +393,11 @@ class LiveReloadTest {
             String before = revision(gateway);
 
             write(directory.resolve("application.yml"), config(upstream("one", a.address()),
-                    route("one", "one", "/one/**"), "  cache:\n    max-size: 1MB\n  http:\n    max-body-size: 1MB\n"));
+                    route("one", "one", "/one/**"), "  cache:\n    max-size: 1MB\n  http:\n    max-body-size: 1MB\n"
+                            + "  l4:\n    transport: epoll\n"));
             awaitRevisionChange(gateway, before);
             live = gateway.management("/actuator/turnpike").body();
-            assertThat(live).contains("\"pendingRestart\":[\"turnpike.http.max-body-size\"]");
+            assertThat(live).contains("\"pendingRestart\":[\"turnpike.http.max-body-size\",\"turnpike.l4.transport\"]");
         }
     }
 

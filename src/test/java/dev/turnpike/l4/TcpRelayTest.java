@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnpike.support.Gateway;
 import dev.turnpike.support.TcpBackend;
+import io.netty.channel.uring.IoUring;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,13 +27,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
+/** The relay on the transport this machine's kernel allows ({@code auto}); {@link TcpRelayOnEpollTest} runs it on epoll. */
 class TcpRelayTest {
 
     private static final int MIB = 1024 * 1024;
 
-    private static Gateway gateway(Map<String, Object> extra, String... backends) {
+    /** {@code turnpike.l4.transport} for these cases. */
+    String transport() {
+        return "auto";
+    }
+
+    /** The transport's name as Actuator shows it. */
+    String expectedTransport() {
+        return IoUring.isAvailable() ? "io_uring" : "epoll";
+    }
+
+    private Gateway gateway(Map<String, Object> extra, String... backends) {
         Map<String, Object> properties = new LinkedHashMap<>(upstream("pool", backends));
         properties.putAll(tcpListener(0, "t", "pool"));
+        properties.put("turnpike.l4.transport", transport());
         properties.putAll(extra);
         return Gateway.start(properties);
     }
@@ -285,7 +298,8 @@ class TcpRelayTest {
                     .contains("turnpike_l4_bytes_total{application=\"turnpike\",direction=\"out\",listener=\"t\"} 5.0")
                     .contains("turnpike_l4_connections_active{application=\"turnpike\",listener=\"t\"} 0.0");
             String listeners = gateway.management("/actuator/listeners").body();
-            assertThat(listeners).contains("\"t\":{").contains("\"mode\":\"tcp\"").contains("\"pool|forwarded\":1");
+            assertThat(listeners).contains("\"t\":{").contains("\"mode\":\"tcp\"").contains("\"pool|forwarded\":1")
+                    .contains("\"transport\":\"" + expectedTransport() + "\"");
         }
     }
 

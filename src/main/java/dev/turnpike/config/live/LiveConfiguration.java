@@ -57,6 +57,9 @@ public final class LiveConfiguration implements AutoCloseable {
             RouteUpstreamCheck.ROUTES_KEY, DEFAULT_FILTERS_KEY, "turnpike.upstreams.", "turnpike.l4.", "turnpike.security.",
             "turnpike.rate-limit.", "turnpike.cache.", "turnpike.trusted-proxies", "logging.level.");
 
+    /** Keys under a live prefix that are still read only at start. */
+    static final List<String> START_ONLY_KEYS = List.of("turnpike.l4.transport");
+
     public enum Result { APPLIED, REJECTED, UNCHANGED }
 
     /**
@@ -226,6 +229,9 @@ public final class LiveConfiguration implements AutoCloseable {
 
     static boolean isLive(String key) {
         String normalized = key.toLowerCase(Locale.ROOT);
+        if (START_ONLY_KEYS.contains(normalized)) {
+            return false;
+        }
         for (String prefix : LIVE_PREFIXES) {
             if (normalized.startsWith(prefix)) {
                 return true;
