@@ -4,11 +4,16 @@
 set -euo pipefail
 N=${1:-5000}
 ulimit -n "$(ulimit -Hn)"
-taskset -c 0 nginx -c "$SHARED/bench/conf/nginx-backend.conf" &
+# the shared benchmark backend takes at most 4,096 connections: the same backend, with room for N
+BACKEND_CONF=$(mktemp)
+sed -e "s/worker_connections 4096;/worker_connections $((2 * N + 1024));/" \
+    -e "s/^worker_processes 1;/worker_processes 1;\nworker_rlimit_nofile $((2 * N + 2048));/" \
+    "$SHARED/bench/conf/nginx-backend.conf" > "$BACKEND_CONF"
+taskset -c 0 nginx -c "$BACKEND_CONF" &
 BACKEND=$!
 taskset -c 1 bash -c "exec $GATEWAY_CMD" >/tmp/bench-gateway-idle.log 2>&1 &
 GW=$!
-trap 'kill $GW $BACKEND 2>/dev/null; wait 2>/dev/null' EXIT
+trap 'kill $GW $BACKEND 2>/dev/null; wait 2>/dev/null; rm -f "$BACKEND_CONF"' EXIT
 for i in $(seq 1 1200); do (exec 3<>/dev/tcp/127.0.0.1/9000) 2>/dev/null && break; sleep 0.1; done
 sleep 5
 rss() { awk '/VmRSS/ {print $2}' /proc/$GW/status; }
