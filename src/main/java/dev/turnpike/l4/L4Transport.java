@@ -4,6 +4,7 @@ import dev.turnpike.InvalidConfigurationException;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -41,6 +42,8 @@ final class L4Transport {
     private final EventLoopGroup workers;
     private final Class<? extends SocketChannel> socketType;
     private final Class<? extends ServerSocketChannel> serverType;
+    private final ReflectiveChannelFactory<? extends SocketChannel> sockets;
+    private final ReflectiveChannelFactory<? extends ServerSocketChannel> serverSockets;
     private final DnsAddressResolverGroup resolver;
     private final boolean ownLoops;
 
@@ -52,6 +55,8 @@ final class L4Transport {
         this.workers = workers;
         this.socketType = socketType;
         this.serverType = serverType;
+        this.sockets = new ReflectiveChannelFactory<>(socketType);
+        this.serverSockets = new ReflectiveChannelFactory<>(serverType);
         this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(datagramType));
         this.ownLoops = ownLoops;
     }
@@ -105,10 +110,6 @@ final class L4Transport {
         return workers;
     }
 
-    Class<? extends SocketChannel> socketType() {
-        return socketType;
-    }
-
     DnsAddressResolverGroup resolver() {
         return resolver;
     }
@@ -127,7 +128,7 @@ final class L4Transport {
         if (serverType == EpollServerSocketChannel.class && local != null) {
             return new EpollServerSocketChannel(SocketFamily.of(local));
         }
-        return newInstance(serverType);
+        return serverSockets.newChannel();
     }
 
     /** A socket to connect to {@code target} (null: a host name still to resolve); on epoll of its family. */
@@ -135,15 +136,7 @@ final class L4Transport {
         if (socketType == EpollSocketChannel.class && target != null) {
             return new EpollSocketChannel(SocketFamily.of(target));
         }
-        return newInstance(socketType);
-    }
-
-    private static <T> T newInstance(Class<T> type) {
-        try {
-            return type.getConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot create a " + type.getSimpleName(), e);
-        }
+        return sockets.newChannel();
     }
 
     /** Closes the resolver, and the event loops when they are the listeners' own. */
