@@ -63,7 +63,7 @@ final class BackendConnector {
         InetSocketAddress target = socketAddress(server.address());
         new Bootstrap()
                 .group(client.eventLoop())
-                .channelFactory(() -> transport.newSocket(target.isUnresolved() ? null : target.getAddress()))
+                .channelFactory(() -> transport.newSocket(target.getAddress()))
                 .resolver(transport.resolver())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.AUTO_READ, false)

@@ -40,9 +40,7 @@ public final class RawHttp {
 
     /** With {@code awaitClose}, waits up to two seconds to see whether the server closes after its answer. */
     public static Exchange send(int port, byte[] request, boolean awaitClose) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            socket.setSoTimeout(5000);
+        try (Socket socket = connect(port)) {
             try {
                 socket.getOutputStream().write(request);
                 socket.getOutputStream().flush();
