@@ -204,6 +204,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == ChannelInputShutdownEvent.INSTANCE) {
             clientInputShut = true;
+            EpollHalfClose.keepPolled(ctx.channel());
             if (upstream == null) {
                 reject(ctx, awaitingProxyHeader ? ConnectionResult.BAD_PROXY_HEADER : ConnectionResult.BAD_CLIENT_HELLO,
                         "client ended the connection before its preamble was complete");

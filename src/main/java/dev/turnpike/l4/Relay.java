@@ -51,6 +51,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == ChannelInputShutdownEvent.INSTANCE) {
+            EpollHalfClose.keepPolled(ctx.channel());
             tunnel.inputShutdown(fromClient);
         } else {
             ctx.fireUserEventTriggered(event);

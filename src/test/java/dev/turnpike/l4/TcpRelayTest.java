@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -153,6 +154,73 @@ class TcpRelayTest {
             socket.shutdownOutput();
             assertThat(backendGot.get(10, TimeUnit.SECONDS)).isEqualTo("still here");
         }
+    }
+
+    /**
+     * After one side's FIN the other direction may stall, drain completely and stall again, so the side that
+     * finished reading has to wait to write more more than once.
+     */
+    @Test
+    void aHalfClosedClientGetsEveryBurstOfALongReply() throws Exception {
+        Semaphore caughtUp = new Semaphore(0);
+        TcpBackend.Handler handler = socket -> {
+            socket.getInputStream().readAllBytes();
+            sendBursts(socket.getOutputStream(), caughtUp);
+            socket.shutdownOutput();
+        };
+        try (TcpBackend backend = TcpBackend.start(handler);
+             Gateway gateway = gateway(Map.of(), backend.address());
+             Socket socket = connect(gateway, "t")) {
+            socket.getOutputStream().write("go".getBytes(StandardCharsets.UTF_8));
+            socket.shutdownOutput();
+            assertThat(readBursts(socket.getInputStream(), caughtUp)).isEqualTo(BURSTS * (long) BURST);
+        }
+    }
+
+    @Test
+    void aHalfClosedBackendGetsEveryBurstOfALongUpload() throws Exception {
+        Semaphore caughtUp = new Semaphore(0);
+        CompletableFuture<Long> backendGot = new CompletableFuture<>();
+        TcpBackend.Handler handler = socket -> {
+            socket.shutdownOutput();
+            backendGot.complete(readBursts(socket.getInputStream(), caughtUp));
+        };
+        try (TcpBackend backend = TcpBackend.start(handler);
+             Gateway gateway = gateway(Map.of(), backend.address());
+             Socket socket = connect(gateway, "t")) {
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            sendBursts(socket.getOutputStream(), caughtUp);
+            socket.shutdownOutput();
+            assertThat(backendGot.get(30, TimeUnit.SECONDS)).isEqualTo(BURSTS * (long) BURST);
+        }
+    }
+
+    /** More than the socket buffers of both hops hold, so every burst leaves the gateway waiting to write. */
+    private static final int BURST = 16 * MIB;
+    private static final int BURSTS = 3;
+
+    /** Writes each burst only once the reader has taken all of the one before. */
+    private static void sendBursts(OutputStream out, Semaphore caughtUp) throws Exception {
+        byte[] burst = new byte[BURST];
+        for (int i = 0; i < BURSTS; i++) {
+            if (i > 0 && !caughtUp.tryAcquire(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the reader never caught up with burst " + i);
+            }
+            out.write(burst);
+            out.flush();
+        }
+    }
+
+    /** Reads to the end, signalling each completed burst, and returns the byte count. */
+    private static long readBursts(InputStream in, Semaphore caughtUp) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            long before = total / BURST;
+            total += n;
+            caughtUp.release((int) (total / BURST - before));
+        }
+        return total;
     }
 
     @Test
