@@ -157,8 +157,8 @@ class TcpRelayTest {
     }
 
     /**
-     * After one side's FIN the other direction may stall, drain completely and stall again, so the side that
-     * finished reading has to wait to write more more than once.
+     * After one side's FIN the other direction fills the socket buffers, drains completely and fills them again:
+     * the gateway waits to write more to the side that has finished sending, again and again.
      */
     @Test
     void aHalfClosedClientGetsEveryBurstOfALongReply() throws Exception {
