@@ -204,10 +204,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == ChannelInputShutdownEvent.INSTANCE) {
             clientInputShut = true;
-            EpollHalfClose.keepPolled(ctx.channel());
             if (upstream == null) {
                 reject(ctx, awaitingProxyHeader ? ConnectionResult.BAD_PROXY_HEADER : ConnectionResult.BAD_CLIENT_HELLO,
                         "client ended the connection before its preamble was complete");
+            } else {
+                EpollHalfClose.keepPolled(ctx.channel()); // the backend's reply is still to come
             }
             return;
         }
