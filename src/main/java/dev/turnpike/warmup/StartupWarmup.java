@@ -40,7 +40,8 @@ import org.springframework.util.unit.DataSize;
 /**
  * Before the gateway opens its ports, sends traffic through its own request paths until the JIT compiler has
  * caught up or {@code turnpike.warmup.duration} has passed: HTTP requests on new and kept-alive connections
- * through the routing and filters, the same over TLS (a full handshake for each new connection) when the HTTPS listener is on, and
+ * through the routing and filters, the same over TLS (new connections making full and resumed handshakes in turn)
+ * when the HTTPS listener is on, and
  * connections through a TCP and a TLS-passthrough listener when such listeners are configured. They go to
  * copies of the listeners on loopback ports and end at an in-process backend; no configured backend sees them.
  *
@@ -123,27 +124,27 @@ public final class StartupWarmup implements SmartLifecycle {
         LoopbackServers copies = servers.get();
         opened.push(copies);
 
-        String routed = WarmupRoute.HEADER + ": " + route.token() + "\r\n";
-        LoopbackClient plain = LoopbackClient.plain();
+        Map<String, String> routed = Map.of(WarmupRoute.HEADER, route.token());
         List<Load> loads = new ArrayList<>();
-        loads.add(new Load("http-new-connection", plain, copies.httpPort(), 1, routed));
-        loads.add(new Load("http-keep-alive", plain, copies.httpPort(), KEEP_ALIVE_REQUESTS, routed));
+        loads.add(new Load("http-new-connection", LoopbackPlainClient.exchange(copies.httpPort(), 1, routed)));
+        loads.add(new Load("http-keep-alive", LoopbackPlainClient.exchange(copies.httpPort(), KEEP_ALIVE_REQUESTS, routed)));
         if (copies.httpsPort() > 0) {
-            LoopbackClient tls = LoopbackClient.tls();
-            loads.add(new Load("https-new-connection", tls, copies.httpsPort(), 1, routed));
-            loads.add(new Load("https-keep-alive", tls, copies.httpsPort(), KEEP_ALIVE_REQUESTS, routed));
+            LoopbackTlsClient tls = new LoopbackTlsClient();
+            opened.push(tls);
+            loads.add(new Load("https-new-connection", tls.newConnection(copies.httpsPort(), routed)));
+            loads.add(new Load("https-keep-alive", tls.keptAlive(copies.httpsPort(), KEEP_ALIVE_REQUESTS, routed)));
             if (configured(l4, ListenerMode.TLS_PASSTHROUGH)) {
                 opened.push(registry.addUnlisted(TLS_POOL, pool(copies.httpsPort()))::run);
                 TcpListener passthrough = l4.bindUnlisted(listener(NAME + "-sni", ListenerMode.TLS_PASSTHROUGH, null, TLS_POOL));
                 opened.push(passthrough::close);
-                loads.add(new Load("tls-passthrough-new-connection", tls, passthrough.port(), 1, routed));
+                loads.add(new Load("tls-passthrough-new-connection", tls.newConnection(passthrough.port(), routed)));
             }
         }
         if (configured(l4, ListenerMode.TCP)) {
             TcpListener tcp = l4.bindUnlisted(listener(NAME + "-tcp", ListenerMode.TCP, NAME, null));
             opened.push(tcp::close);
-            loads.add(new Load("tcp-new-connection", plain, tcp.port(), 1, ""));
-            loads.add(new Load("tcp-keep-alive", plain, tcp.port(), KEEP_ALIVE_REQUESTS, ""));
+            loads.add(new Load("tcp-new-connection", LoopbackPlainClient.exchange(tcp.port(), 1, Map.of())));
+            loads.add(new Load("tcp-keep-alive", LoopbackPlainClient.exchange(tcp.port(), KEEP_ALIVE_REQUESTS, Map.of())));
         }
         return loads;
     }
@@ -256,20 +257,14 @@ public final class StartupWarmup implements SmartLifecycle {
     private static final class Load {
 
         private final String name;
-        private final LoopbackClient client;
-        private final int port;
-        private final int requests;
-        private final String headers;
+        private final Exchange exchange;
         final LongAdder completed = new LongAdder();
         final LongAdder failed = new LongAdder();
         volatile String lastFailure;
 
-        Load(String name, LoopbackClient client, int port, int requests, String headers) {
+        Load(String name, Exchange exchange) {
             this.name = name;
-            this.client = client;
-            this.port = port;
-            this.requests = requests;
-            this.headers = headers;
+            this.exchange = exchange;
         }
 
         String name() {
@@ -278,7 +273,7 @@ public final class StartupWarmup implements SmartLifecycle {
 
         void runOnce() {
             try {
-                client.exchange(port, requests, headers);
+                exchange.run();
                 completed.increment();
             } catch (Exception e) {
                 failed.increment();

@@ -1,6 +1,5 @@
 package dev.turnpike.warmup;
 
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,47 +8,32 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
+import java.util.Map;
 
 /**
- * The warm-up's HTTP/1.1 client: blocking sockets, plain or TLS, to the gateway's own listeners on the
- * loopback address. Each TLS connection makes a full handshake: its session is never offered again.
+ * The warm-up's plain HTTP/1.1 client: blocking sockets to the gateway's own listeners on the loopback
+ * address, on the warm-up's threads, outside Netty.
  */
-final class LoopbackClient {
+final class LoopbackPlainClient {
 
     private static final int TIMEOUT_MILLIS = 5000;
 
-    private final SSLSocketFactory tls;
-
-    private LoopbackClient(SSLSocketFactory tls) {
-        this.tls = tls;
-    }
-
-    static LoopbackClient plain() {
-        return new LoopbackClient(null);
+    private LoopbackPlainClient() {
     }
 
     /**
-     * A TLS client that accepts whatever certificate it is shown: it only ever talks to this process's own
-     * listeners on the loopback address, and sends nothing of value.
+     * {@code requests} GET requests on one new connection, the last with {@code Connection: close}, every
+     * response read. Fails when a response is not 200 or the connection fails.
      */
-    static LoopbackClient tls() throws GeneralSecurityException {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
-        return new LoopbackClient(context.getSocketFactory());
+    static Exchange exchange(int port, int requests, Map<String, String> headers) {
+        StringBuilder lines = new StringBuilder();
+        headers.forEach((name, value) -> lines.append(name).append(": ").append(value).append("\r\n"));
+        String extra = lines.toString();
+        return () -> exchange(port, requests, extra);
     }
 
-    /**
-     * Sends {@code requests} GET requests on one new connection, the last with {@code Connection: close},
-     * and reads every response. Throws when a response is not 200 or the connection fails.
-     *
-     * @param headers further header lines, each ending in CRLF
-     */
-    void exchange(int port, int requests, String headers) throws IOException {
-        try (Socket socket = tls == null ? new Socket() : tls.createSocket()) {
+    private static void exchange(int port, int requests, String headers) throws IOException {
+        try (Socket socket = new Socket()) {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(TIMEOUT_MILLIS);
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TIMEOUT_MILLIS);
@@ -61,9 +45,6 @@ final class LoopbackClient {
                 out.write(request.getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 readResponse(in);
-            }
-            if (socket instanceof SSLSocket secured) {
-                secured.getSession().invalidate();
             }
         }
     }

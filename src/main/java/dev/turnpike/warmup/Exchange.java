@@ -1,0 +1,10 @@
+package dev.turnpike.warmup;
+
+import java.io.IOException;
+
+/** One round of a warm-up load: requests sent and their responses read; throws when one fails. */
+@FunctionalInterface
+interface Exchange {
+
+    void run() throws IOException;
+}
