@@ -2,6 +2,7 @@ package dev.turnpike.warmup;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -26,6 +28,7 @@ import reactor.netty.resources.ConnectionProvider;
 final class LoopbackTlsClient implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final Consumer<HttpHeaders> CLOSE = h -> h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
 
     private final SslContext resuming = context(true);
     private final SslContext full = context(false);
@@ -54,13 +57,10 @@ final class LoopbackTlsClient implements AutoCloseable {
      * resumed and full handshakes take turns.
      */
     Exchange newConnection(int port, Map<String, String> headers) {
-        HttpClient[] clients = {client(resuming, ConnectionProvider.newConnection(), port, headers),
-                client(full, ConnectionProvider.newConnection(), port, headers)};
-        for (int i = 0; i < clients.length; i++) {
-            clients[i] = clients[i].headers(h -> h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE));
-        }
+        HttpClient resumed = client(resuming, ConnectionProvider.newConnection(), port, headers).headers(CLOSE);
+        HttpClient fresh = client(full, ConnectionProvider.newConnection(), port, headers).headers(CLOSE);
         AtomicLong turns = new AtomicLong();
-        return () -> get(clients[(int) (turns.getAndIncrement() & 1)]);
+        return () -> get(turns.getAndIncrement() % 2 == 0 ? resumed : fresh);
     }
 
     /** {@code requests} GETs on connections kept open from one exchange to the next. */
