@@ -99,11 +99,8 @@ class LiveReloadTest {
     }
 
     private static double reloads(Gateway gateway, String result) {
-        String body = gateway.management("/actuator/prometheus").body();
-        return body.lines().filter(line -> line.startsWith("turnpike_config_reloads_total{")
-                        && line.contains("result=\"" + result + "\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return Gateway.sampleSum(gateway.management("/actuator/prometheus").body(), "turnpike_config_reloads_total",
+                "result=\"" + result + "\"");
     }
 
     @Test

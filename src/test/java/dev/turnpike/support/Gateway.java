@@ -106,6 +106,16 @@ public final class Gateway implements AutoCloseable {
         return send(managementPort(), path, "Authorization", basic(MANAGER, MANAGER_PASSWORD));
     }
 
+    /**
+     * The sum of the samples of {@code metric} in a Prometheus scrape that carry {@code label}, written as in the
+     * scrape ({@code result="full"}).
+     */
+    public static double sampleSum(String scrape, String metric, String label) {
+        return scrape.lines().filter(line -> line.startsWith(metric + "{") && line.contains(label))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     /** A GET to the management port with the given headers only. */
     public HttpResponse<String> managementAs(String path, String... headers) {
         return send(managementPort(), path, headers);

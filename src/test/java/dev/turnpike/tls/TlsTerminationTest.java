@@ -137,8 +137,7 @@ class TlsTerminationTest {
     }
 
     private static double counter(String metrics, String result) {
-        return metrics.lines().filter(line -> line.startsWith("turnpike_tls_handshakes_total{") && line.contains("result=\"" + result + "\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        return Gateway.sampleSum(metrics, "turnpike_tls_handshakes_total", "result=\"" + result + "\"");
     }
 
     @Test

@@ -38,8 +38,6 @@ class LoopbackTlsClientTest {
     }
 
     private static double handshakes(String metrics, String result) {
-        return metrics.lines()
-                .filter(line -> line.startsWith("turnpike_tls_handshakes_total{") && line.contains("result=\"" + result + "\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        return Gateway.sampleSum(metrics, "turnpike_tls_handshakes_total", "result=\"" + result + "\"");
     }
 }
