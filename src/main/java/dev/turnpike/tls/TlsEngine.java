@@ -14,7 +14,7 @@ public enum TlsEngine {
     JDK;
 
     /** Netty's provider for this engine. */
-    SslProvider nettyProvider() {
+    public SslProvider nettyProvider() {
         return switch (this) {
             case JDK -> SslProvider.JDK;
             case OPENSSL -> {

@@ -1,13 +1,12 @@
 package dev.turnpike.warmup;
 
+import dev.turnpike.tls.TlsEngine;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
 import java.time.Duration;
@@ -43,7 +42,7 @@ final class LoopbackTlsClient implements AutoCloseable {
      */
     private static SslContext context(boolean resume) throws SSLException {
         SslContext context = SslContextBuilder.forClient()
-                .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+                .sslProvider(TlsEngine.AUTO.nettyProvider())
                 .trustManager(InsecureTrustManagerFactory.INSTANCE)
                 .build();
         if (context.sessionContext() instanceof OpenSslSessionContext sessions) {
