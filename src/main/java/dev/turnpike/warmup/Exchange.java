@@ -6,5 +6,6 @@ import java.io.IOException;
 @FunctionalInterface
 interface Exchange {
 
-    void run() throws IOException;
+    /** Returns how many requests it made. */
+    int run() throws IOException;
 }

@@ -32,7 +32,7 @@ final class LoopbackPlainClient {
         return () -> exchange(port, requests, extra);
     }
 
-    private static void exchange(int port, int requests, String headers) throws IOException {
+    private static int exchange(int port, int requests, String headers) throws IOException {
         try (Socket socket = new Socket()) {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(TIMEOUT_MILLIS);
@@ -47,6 +47,7 @@ final class LoopbackPlainClient {
                 readResponse(in);
             }
         }
+        return requests;
     }
 
     private static void readResponse(InputStream in) throws IOException {

@@ -59,7 +59,10 @@ final class LoopbackTlsClient implements AutoCloseable {
         HttpClient resumed = client(resuming, ConnectionProvider.newConnection(), port, headers).headers(CLOSE);
         HttpClient fresh = client(full, ConnectionProvider.newConnection(), port, headers).headers(CLOSE);
         AtomicLong turns = new AtomicLong();
-        return () -> get(turns.getAndIncrement() % 2 == 0 ? resumed : fresh);
+        return () -> {
+            get(turns.getAndIncrement() % 2 == 0 ? resumed : fresh);
+            return 1;
+        };
     }
 
     /** {@code requests} GETs on connections kept open from one exchange to the next. */
@@ -69,6 +72,7 @@ final class LoopbackTlsClient implements AutoCloseable {
             for (int i = 0; i < requests; i++) {
                 get(client);
             }
+            return requests;
         };
     }
 

@@ -54,6 +54,18 @@ public final class StartupWarmup implements SmartLifecycle {
     static final String NAME = "turnpike-warmup";
     private static final String TLS_POOL = NAME + "-tls";
     private static final int KEEP_ALIVE_REQUESTS = 32;
+    /**
+     * Requests each load makes at full pace before it gives way to the loads that have made fewer. HotSpot's C2
+     * compiler takes a method after about 5,000 calls (more while its queue is long); without a share, the cheap
+     * loads (a TCP connection costs a fraction of a TLS handshake) take most of the core and the dear paths stay
+     * far below that.
+     */
+    static final long SHARE = 6_000;
+    /**
+     * How often each thread of a load that has made its share still runs an exchange: HotSpot drops a queued
+     * compilation whose method has not been called for 50 ms.
+     */
+    private static final Duration TRICKLE = Duration.ofMillis(20);
     private static final List<String> ACCESS_LOGGERS = List.of("turnpike.access.http", "turnpike.access.l4");
     private static final Logger log = LoggerFactory.getLogger(StartupWarmup.class);
 
@@ -155,9 +167,10 @@ public final class StartupWarmup implements SmartLifecycle {
 
     /**
      * Runs every load on {@code concurrency} threads of its own, each at its own pace, until the JIT compiler
-     * has caught up ({@link CompilerWatch}) or the duration is over. The loads keep running until then: the
-     * compiler postpones methods while its queue is long, and compiles them only if they are still being called
-     * once it has room.
+     * has caught up ({@link CompilerWatch}) or the duration is over. A load that has made its {@link #SHARE}
+     * slows to one exchange per thread every {@link #TRICKLE} while another has not, so that the core goes to
+     * the paths that have run least. The loads keep running until the end: the compiler postpones methods while
+     * its queue is long, and compiles them only if they are still being called once it has room.
      */
     private boolean drive(List<Load> loads) throws InterruptedException {
         ExecutorService threads = Executors.newFixedThreadPool(loads.size() * settings.concurrency(), runnable -> {
@@ -170,6 +183,9 @@ public final class StartupWarmup implements SmartLifecycle {
             for (int i = 0; i < settings.concurrency(); i++) {
                 threads.execute(() -> {
                     while (!done.get()) {
+                        if (givesWay(load, loads) && !pause(TRICKLE)) {
+                            return;
+                        }
                         load.runOnce();
                     }
                 });
@@ -183,6 +199,22 @@ public final class StartupWarmup implements SmartLifecycle {
             if (!threads.awaitTermination(30, TimeUnit.SECONDS)) {
                 threads.shutdownNow();
             }
+        }
+    }
+
+    /** Whether a load has made its share of requests while another has not. */
+    static boolean givesWay(Load load, List<Load> loads) {
+        return load.requests() >= SHARE && loads.stream().anyMatch(other -> other.requests() < SHARE);
+    }
+
+    /** False when interrupted. */
+    private static boolean pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -254,11 +286,12 @@ public final class StartupWarmup implements SmartLifecycle {
     }
 
     /** One kind of exchange, with its counts. */
-    private static final class Load {
+    static final class Load {
 
         private final String name;
         private final Exchange exchange;
         final LongAdder completed = new LongAdder();
+        final LongAdder requests = new LongAdder();
         final LongAdder failed = new LongAdder();
         volatile String lastFailure;
 
@@ -271,9 +304,13 @@ public final class StartupWarmup implements SmartLifecycle {
             return name;
         }
 
+        long requests() {
+            return requests.sum();
+        }
+
         void runOnce() {
             try {
-                exchange.run();
+                requests.add(exchange.run());
                 completed.increment();
             } catch (Exception e) {
                 failed.increment();

@@ -26,7 +26,7 @@ class LoopbackTlsClientTest {
                  LoopbackTlsClient client = new LoopbackTlsClient()) {
                 Exchange exchange = client.newConnection(gateway.tlsPort(), Map.of());
                 for (int i = 0; i < 6; i++) {
-                    exchange.run();
+                    assertThat(exchange.run()).as("requests made").isEqualTo(1);
                 }
                 String metrics = gateway.management("/actuator/prometheus").body();
                 // the resuming client's first connection has no session to offer yet

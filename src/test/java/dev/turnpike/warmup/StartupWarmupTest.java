@@ -102,6 +102,29 @@ class StartupWarmupTest {
     }
 
     @Test
+    void aLoadThatHasMadeItsShareGivesWayUntilEveryLoadHasMadeIts() {
+        StartupWarmup.Load cheap = new StartupWarmup.Load("cheap", () -> 32);
+        StartupWarmup.Load dear = new StartupWarmup.Load("dear", () -> 1);
+        List<StartupWarmup.Load> loads = List.of(cheap, dear);
+        assertThat(StartupWarmup.givesWay(cheap, loads)).isFalse();
+
+        while (cheap.requests() < StartupWarmup.SHARE) {
+            cheap.runOnce();
+        }
+        assertThat(StartupWarmup.givesWay(cheap, loads)).isTrue();
+        assertThat(StartupWarmup.givesWay(dear, loads)).isFalse();
+
+        for (long i = 1; i < StartupWarmup.SHARE; i++) {
+            dear.runOnce();
+        }
+        assertThat(StartupWarmup.givesWay(cheap, loads)).as("one request short").isTrue();
+        dear.runOnce();
+        assertThat(loads).as("every load has made its share: all run at full pace")
+                .noneMatch(load -> StartupWarmup.givesWay(load, loads));
+        assertThat(dear.requests()).isEqualTo(StartupWarmup.SHARE);
+    }
+
+    @Test
     void aWarmupThatCannotStartLeavesTheConfigurationAsItIs() {
         try (TestBackend backend = TestBackend.start("configured")) {
             // a pool of the operator's that has the warm-up's own name: the warm-up gives way
