@@ -291,7 +291,7 @@ public final class StartupWarmup implements SmartLifecycle {
         private final String name;
         private final Exchange exchange;
         final LongAdder completed = new LongAdder();
-        final LongAdder requests = new LongAdder();
+        private final LongAdder requests = new LongAdder();
         final LongAdder failed = new LongAdder();
         volatile String lastFailure;
 
