@@ -73,11 +73,11 @@ public final class UpstreamRegistry implements SmartLifecycle {
 
     /**
      * Serves a pool that is not in the configuration, without health checks, until the returned handle
-     * is run; for the start-up warm-up, before the registry starts.
+     * is run; for the start-up warm-up, before any listener takes traffic or the configuration is watched.
      */
     public synchronized Runnable addUnlisted(String name, UpstreamSettings settings) {
-        if (running || current.byName().containsKey(name)) {
-            throw new IllegalStateException("pool " + name + " cannot be added: the registry is running or has one");
+        if (current.byName().containsKey(name)) {
+            throw new IllegalStateException("pool " + name + " cannot be added: the registry has one");
         }
         Map<String, Pool> with = new LinkedHashMap<>(current.byName());
         with.put(name, new Pool(name, settings, null, UpstreamRegistry::ejected));

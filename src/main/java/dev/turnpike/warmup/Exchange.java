@@ -2,7 +2,7 @@ package dev.turnpike.warmup;
 
 import java.io.IOException;
 
-/** One round of a warm-up load: requests sent and their responses read; throws when one fails. */
+/** One exchange of a warm-up load: requests sent and their responses read; throws when one fails. */
 @FunctionalInterface
 interface Exchange {
 

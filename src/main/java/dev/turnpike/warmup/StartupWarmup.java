@@ -15,7 +15,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +66,13 @@ public final class StartupWarmup implements SmartLifecycle {
      * compilation whose method has not been called for 50 ms.
      */
     private static final Duration TRICKLE = Duration.ofMillis(20);
+    /**
+     * Rounds of the warm-up, each through loopback resources of its own. Closing the first round's resources and
+     * binding the second's run code for the first time while the paths it shares with traffic are compiled, and the
+     * JIT compiler throws away code that had ruled such a turn out; the second round has it compiled again, and the
+     * gateway's own listeners then bind and later close on code that has seen both.
+     */
+    private static final int ROUNDS = 2;
     private static final List<String> ACCESS_LOGGERS = List.of("turnpike.access.http", "turnpike.access.l4");
     private static final Logger log = LoggerFactory.getLogger(StartupWarmup.class);
 
@@ -109,54 +116,74 @@ public final class StartupWarmup implements SmartLifecycle {
     public void start() {
         running = true;
         long began = System.nanoTime();
+        long deadline = began + settings.duration().toNanos();
         Map<String, LogLevel> accessLogLevels = silenceAccessLogs();
-        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        Map<String, Load> loads = new LinkedHashMap<>();
+        route.open(); // for both rounds: a route added later would reach the table only with a refresh
         try {
-            List<Load> loads = open(opened);
-            boolean settled = drive(loads);
-            report = report(loads, Duration.ofNanos(System.nanoTime() - began), settled);
+            boolean settled = false;
+            for (int round = 1; round <= ROUNDS; round++) {
+                long left = deadline - System.nanoTime();
+                settled = round(loads, Duration.ofNanos(round == ROUNDS ? left : left / (ROUNDS - round + 1)));
+            }
+            report = report(loads.values(), Duration.ofNanos(System.nanoTime() - began), settled);
         } catch (Exception e) {
             log.warn("warm-up stopped early, the gateway starts without it: {}", e.toString());
         } finally {
-            close(opened);
+            closeRoute();
             accessLogLevels.forEach(logging::setLogLevel);
             removeMeters();
         }
     }
 
-    /** The loopback backend, pools, route and listener copies the loads go through, each pushed for closing. */
-    private List<Load> open(Deque<AutoCloseable> opened) throws Exception {
+    /**
+     * Opens the loopback resources, runs the loads through them for at most {@code duration} and closes them again;
+     * the loads keep their counts from one round to the next.
+     */
+    private boolean round(Map<String, Load> loads, Duration duration) throws Exception {
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            open(opened).forEach((name, exchange) -> loads.computeIfAbsent(name, Load::new).use(exchange));
+            return drive(List.copyOf(loads.values()), duration);
+        } finally {
+            close(opened);
+        }
+    }
+
+    /**
+     * The loopback backend, pools and listener copies the loads go through, each pushed for closing; returns each
+     * load's exchange by the load's name.
+     */
+    private Map<String, Exchange> open(Deque<AutoCloseable> opened) throws Exception {
         UpstreamRegistry registry = this.registry.getObject();
         L4Listeners l4 = this.l4.getObject();
         LoopbackBackend backend = new LoopbackBackend();
         opened.push(backend);
         opened.push(registry.addUnlisted(NAME, pool(backend.port()))::run);
-        route.open();
-        opened.push(this::closeRoute);
         LoopbackServers copies = servers.get();
         opened.push(copies);
 
         Map<String, String> routed = Map.of(WarmupRoute.HEADER, route.token());
-        List<Load> loads = new ArrayList<>();
-        loads.add(new Load("http-new-connection", LoopbackPlainClient.exchange(copies.httpPort(), 1, routed)));
-        loads.add(new Load("http-keep-alive", LoopbackPlainClient.exchange(copies.httpPort(), KEEP_ALIVE_REQUESTS, routed)));
+        Map<String, Exchange> loads = new LinkedHashMap<>();
+        loads.put("http-new-connection", LoopbackPlainClient.exchange(copies.httpPort(), 1, routed));
+        loads.put("http-keep-alive", LoopbackPlainClient.exchange(copies.httpPort(), KEEP_ALIVE_REQUESTS, routed));
         if (copies.httpsPort() > 0) {
             LoopbackTlsClient tls = new LoopbackTlsClient();
             opened.push(tls);
-            loads.add(new Load("https-new-connection", tls.newConnection(copies.httpsPort(), routed)));
-            loads.add(new Load("https-keep-alive", tls.keptAlive(copies.httpsPort(), KEEP_ALIVE_REQUESTS, routed)));
+            loads.put("https-new-connection", tls.newConnection(copies.httpsPort(), routed));
+            loads.put("https-keep-alive", tls.keptAlive(copies.httpsPort(), KEEP_ALIVE_REQUESTS, routed));
             if (configured(l4, ListenerMode.TLS_PASSTHROUGH)) {
                 opened.push(registry.addUnlisted(TLS_POOL, pool(copies.httpsPort()))::run);
                 TcpListener passthrough = l4.bindUnlisted(listener(NAME + "-sni", ListenerMode.TLS_PASSTHROUGH, null, TLS_POOL));
                 opened.push(passthrough::close);
-                loads.add(new Load("tls-passthrough-new-connection", tls.newConnection(passthrough.port(), routed)));
+                loads.put("tls-passthrough-new-connection", tls.newConnection(passthrough.port(), routed));
             }
         }
         if (configured(l4, ListenerMode.TCP)) {
             TcpListener tcp = l4.bindUnlisted(listener(NAME + "-tcp", ListenerMode.TCP, NAME, null));
             opened.push(tcp::close);
-            loads.add(new Load("tcp-new-connection", LoopbackPlainClient.exchange(tcp.port(), 1, Map.of())));
-            loads.add(new Load("tcp-keep-alive", LoopbackPlainClient.exchange(tcp.port(), KEEP_ALIVE_REQUESTS, Map.of())));
+            loads.put("tcp-new-connection", LoopbackPlainClient.exchange(tcp.port(), 1, Map.of()));
+            loads.put("tcp-keep-alive", LoopbackPlainClient.exchange(tcp.port(), KEEP_ALIVE_REQUESTS, Map.of()));
         }
         return loads;
     }
@@ -172,7 +199,7 @@ public final class StartupWarmup implements SmartLifecycle {
      * the paths that have run least. The loads keep running until the end: the compiler postpones methods while
      * its queue is long, and compiles them only if they are still being called once it has room.
      */
-    private boolean drive(List<Load> loads) throws InterruptedException {
+    private boolean drive(List<Load> loads, Duration duration) throws InterruptedException {
         ExecutorService threads = Executors.newFixedThreadPool(loads.size() * settings.concurrency(), runnable -> {
             Thread thread = new Thread(runnable, NAME);
             thread.setDaemon(true);
@@ -192,7 +219,7 @@ public final class StartupWarmup implements SmartLifecycle {
             }
         }
         try {
-            return new CompilerWatch().awaitSettled(settings.duration());
+            return new CompilerWatch().awaitSettled(duration);
         } finally {
             done.set(true);
             threads.shutdown();
@@ -218,7 +245,7 @@ public final class StartupWarmup implements SmartLifecycle {
         }
     }
 
-    private Report report(List<Load> loads, Duration took, boolean settled) {
+    private Report report(Collection<Load> loads, Duration took, boolean settled) {
         Map<String, Long> completed = new LinkedHashMap<>();
         Map<String, Long> failed = new LinkedHashMap<>();
         loads.forEach(load -> {
@@ -285,18 +312,22 @@ public final class StartupWarmup implements SmartLifecycle {
                 new ListenerSettings.ClientHello(DataSize.ofKilobytes(16), Duration.ofSeconds(10)));
     }
 
-    /** One kind of exchange, with its counts. */
+    /** One kind of exchange, with its counts over every round. */
     static final class Load {
 
         private final String name;
-        private final Exchange exchange;
+        private volatile Exchange exchange;
         final LongAdder completed = new LongAdder();
         private final LongAdder requests = new LongAdder();
         final LongAdder failed = new LongAdder();
         volatile String lastFailure;
 
-        Load(String name, Exchange exchange) {
+        Load(String name) {
             this.name = name;
+        }
+
+        /** The exchange to run, through the round's loopback resources. */
+        void use(Exchange exchange) {
             this.exchange = exchange;
         }
 
@@ -334,9 +365,13 @@ public final class StartupWarmup implements SmartLifecycle {
         return running;
     }
 
-    /** After the demo backends, before the upstream pools start their checks and before any listener opens. */
+    /**
+     * After the upstream pools have started their health checks and warm connections, before any listener opens: the
+     * JIT compiler throws away compiled code when a type or branch it had ruled out turns up, as it does when those
+     * start, so they start first.
+     */
     @Override
     public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE - 3072;
+        return SmartLifecycle.DEFAULT_PHASE - 1536;
     }
 }

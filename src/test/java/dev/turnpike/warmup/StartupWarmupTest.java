@@ -103,8 +103,8 @@ class StartupWarmupTest {
 
     @Test
     void aLoadThatHasMadeItsShareGivesWayUntilEveryLoadHasMadeIts() {
-        StartupWarmup.Load cheap = new StartupWarmup.Load("cheap", () -> 32);
-        StartupWarmup.Load dear = new StartupWarmup.Load("dear", () -> 1);
+        StartupWarmup.Load cheap = load("cheap", () -> 32);
+        StartupWarmup.Load dear = load("dear", () -> 1);
         List<StartupWarmup.Load> loads = List.of(cheap, dear);
         assertThat(StartupWarmup.givesWay(cheap, loads)).isFalse();
 
@@ -122,6 +122,28 @@ class StartupWarmupTest {
         assertThat(loads).as("every load has made its share: all run at full pace")
                 .noneMatch(load -> StartupWarmup.givesWay(load, loads));
         assertThat(dear.requests()).isEqualTo(StartupWarmup.SHARE);
+    }
+
+    @Test
+    void aLoadKeepsItsCountsFromOneRoundToTheNext() {
+        StartupWarmup.Load load = load("load", () -> 32);
+        load.runOnce();
+        load.use(() -> {
+            throw new java.io.IOException("refused");
+        });
+        load.runOnce();
+        load.use(() -> 1);
+        load.runOnce();
+        assertThat(load.requests()).isEqualTo(33);
+        assertThat(load.completed.sum()).isEqualTo(2);
+        assertThat(load.failed.sum()).isEqualTo(1);
+        assertThat(load.lastFailure).isEqualTo("load: java.io.IOException: refused");
+    }
+
+    private static StartupWarmup.Load load(String name, Exchange exchange) {
+        StartupWarmup.Load load = new StartupWarmup.Load(name);
+        load.use(exchange);
+        return load;
     }
 
     @Test

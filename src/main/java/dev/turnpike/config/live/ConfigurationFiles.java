@@ -47,8 +47,12 @@ final class ConfigurationFiles {
             digest.update(path.toString().getBytes(StandardCharsets.UTF_8));
             digest.update((byte) 0);
             try {
-                digest.update(Files.readAllBytes(path));
-            } catch (NoSuchFileException e) {
+                if (Files.exists(path)) {
+                    digest.update(Files.readAllBytes(path));
+                } else {
+                    digest.update((byte) 1);
+                }
+            } catch (NoSuchFileException e) { // removed between the check and the read
                 digest.update((byte) 1);
             } catch (IOException e) {
                 digest.update(String.valueOf(e).getBytes(StandardCharsets.UTF_8));
