@@ -124,7 +124,7 @@ public final class StartupWarmup implements SmartLifecycle {
             boolean settled = false;
             for (int round = 1; round <= ROUNDS; round++) {
                 long left = deadline - System.nanoTime();
-                settled = round(loads, Duration.ofNanos(round == ROUNDS ? left : left / (ROUNDS - round + 1)));
+                settled = round(loads, Duration.ofNanos(left / (ROUNDS - round + 1))); // the last round takes what is left
             }
             report = report(loads.values(), Duration.ofNanos(System.nanoTime() - began), settled);
         } catch (Exception e) {
