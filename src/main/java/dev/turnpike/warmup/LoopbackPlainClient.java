@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The warm-up's plain HTTP/1.1 client: blocking sockets to the gateway's own listeners on the loopback
@@ -17,6 +18,13 @@ import java.util.Map;
 final class LoopbackPlainClient {
 
     private static final int TIMEOUT_MILLIS = 5000;
+    /**
+     * The bulk client's receive buffer: far smaller than the kernel's default, so that the gateway fills it and has
+     * to hold back reading from the backend, as it must for any client slower than its backend.
+     */
+    private static final int BULK_RECEIVE_BUFFER = 16 * 1024;
+    /** What a bulk exchange counts as requests: the gateway relays a large body in reads of up to 64 KiB. */
+    private static final int BULK_REQUESTS = LoopbackBackend.BULK_BYTES / (64 * 1024);
 
     private LoopbackPlainClient() {
     }
@@ -48,6 +56,43 @@ final class LoopbackPlainClient {
             }
         }
         return requests;
+    }
+
+    /**
+     * A large download through a TCP listener on one new connection. Turns alternate between reading the whole
+     * body and walking away halfway with unread bytes, which resets the connection, as clients and load
+     * generators do when they stop. Returns {@link #BULK_REQUESTS}.
+     */
+    static Exchange bulk(int port) {
+        AtomicLong turns = new AtomicLong();
+        byte[] request = ("GET " + LoopbackBackend.BULK_PATH + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        return () -> {
+            bulk(port, request, turns.getAndIncrement() % 2 == 0 ? LoopbackBackend.BULK_BYTES : LoopbackBackend.BULK_BYTES / 2);
+            return BULK_REQUESTS;
+        };
+    }
+
+    private static void bulk(int port, byte[] request, int bytesToRead) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(BULK_RECEIVE_BUFFER);
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TIMEOUT_MILLIS);
+            socket.getOutputStream().write(request);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            String head = HttpHeads.read(in);
+            if (head == null || HttpHeads.status(head) != 200) {
+                throw new IOException("bulk response " + (head == null ? "missing" : HttpHeads.status(head)));
+            }
+            byte[] chunk = new byte[8192];
+            for (int left = bytesToRead; left > 0; ) {
+                int read = in.read(chunk, 0, Math.min(chunk.length, left));
+                if (read < 0) {
+                    throw new IOException("connection closed with " + left + " bytes of the bulk body unread");
+                }
+                left -= read;
+            }
+        }
     }
 
     private static void readResponse(InputStream in) throws IOException {

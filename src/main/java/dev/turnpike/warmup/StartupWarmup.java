@@ -42,7 +42,8 @@ import org.springframework.util.unit.DataSize;
  * caught up or {@code turnpike.warmup.duration} has passed: HTTP requests on new and kept-alive connections
  * through the routing and filters, the same over TLS (new connections making full and resumed handshakes in turn)
  * when the HTTPS listener is on, and
- * connections through a TCP and a TLS-passthrough listener when such listeners are configured. They go to
+ * connections through a TCP and a TLS-passthrough listener when such listeners are configured (through a TCP
+ * listener also large downloads to a client slower than the backend, some of them cut off). They go to
  * copies of the listeners on loopback ports and end at an in-process backend; no configured backend sees them.
  *
  * <p>A JVM compiles its hot code only after running it many times, and on a busy core that takes tens of
@@ -184,6 +185,7 @@ public final class StartupWarmup implements SmartLifecycle {
             opened.push(tcp::close);
             loads.put("tcp-new-connection", LoopbackPlainClient.exchange(tcp.port(), 1, Map.of()));
             loads.put("tcp-keep-alive", LoopbackPlainClient.exchange(tcp.port(), KEEP_ALIVE_REQUESTS, Map.of()));
+            loads.put("tcp-bulk", LoopbackPlainClient.bulk(tcp.port()));
         }
         return loads;
     }

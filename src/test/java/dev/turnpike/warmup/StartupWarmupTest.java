@@ -65,7 +65,7 @@ class StartupWarmupTest {
                 assertThat(report.took()).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
                 assertThat(report.completed()).containsOnlyKeys("http-new-connection", "http-keep-alive",
                         "https-new-connection", "https-keep-alive", "tls-passthrough-new-connection",
-                        "tcp-new-connection", "tcp-keep-alive");
+                        "tcp-new-connection", "tcp-keep-alive", "tcp-bulk");
                 assertThat(report.completed().values()).allSatisfy(count -> assertThat(count).isPositive());
                 assertThat(report.failed().values()).allSatisfy(count -> assertThat(count).isZero());
                 assertThat(backend.requests()).as("no warm-up request reached a configured backend").isZero();
