@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -41,7 +42,7 @@ final class LoopbackPlainClient {
     }
 
     private static int exchange(int port, int requests, String headers) throws IOException {
-        try (Socket socket = new Socket()) {
+        try (Socket socket = newSocket()) {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(TIMEOUT_MILLIS);
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TIMEOUT_MILLIS);
@@ -74,7 +75,7 @@ final class LoopbackPlainClient {
     }
 
     private static void bulk(int port, byte[] request, int bytesToRead) throws IOException {
-        try (Socket socket = new Socket()) {
+        try (Socket socket = newSocket()) {
             socket.setReceiveBufferSize(BULK_RECEIVE_BUFFER);
             socket.setSoTimeout(TIMEOUT_MILLIS);
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TIMEOUT_MILLIS);
@@ -93,6 +94,15 @@ final class LoopbackPlainClient {
                 left -= read;
             }
         }
+    }
+
+    /**
+     * A socket that skips the proxy lookup a plain {@code new Socket()} makes on every connect (a URI built and
+     * parsed, a proxy selector asked): that is work for the core and for the JIT compiler, which the warm-up
+     * wants for the gateway's own code.
+     */
+    private static Socket newSocket() {
+        return new Socket(Proxy.NO_PROXY);
     }
 
     private static void readResponse(InputStream in) throws IOException {
