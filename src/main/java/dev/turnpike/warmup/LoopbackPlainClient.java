@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,8 +25,17 @@ final class LoopbackPlainClient {
      * to hold back reading from the backend, as it must for any client slower than its backend.
      */
     private static final int BULK_RECEIVE_BUFFER = 16 * 1024;
-    /** What a bulk exchange counts as requests: the gateway relays a large body in reads of up to 64 KiB. */
-    private static final int BULK_REQUESTS = LoopbackBackend.BULK_BYTES / (64 * 1024);
+    /**
+     * What a bulk exchange counts as requests: one per receive buffer's worth, for each of which the gateway reads
+     * from the backend and writes to the client.
+     */
+    private static final int BULK_REQUESTS = LoopbackBackend.BULK_BYTES / BULK_RECEIVE_BUFFER;
+    /**
+     * A bulk exchange moves a mebibyte: at the pace of the other loads' trickle it alone would take much of the
+     * core from the handshakes. What it is for, the branches of large transfers in the relay's profile, needs
+     * only that it keeps coming now and then.
+     */
+    private static final Duration BULK_TRICKLE = Duration.ofMillis(100);
 
     private LoopbackPlainClient() {
     }
@@ -68,9 +78,17 @@ final class LoopbackPlainClient {
         AtomicLong turns = new AtomicLong();
         byte[] request = ("GET " + LoopbackBackend.BULK_PATH + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
-        return () -> {
-            bulk(port, request, turns.getAndIncrement() % 2 == 0 ? LoopbackBackend.BULK_BYTES : LoopbackBackend.BULK_BYTES / 2);
-            return BULK_REQUESTS;
+        return new Exchange() {
+            @Override
+            public int run() throws IOException {
+                bulk(port, request, turns.getAndIncrement() % 2 == 0 ? LoopbackBackend.BULK_BYTES : LoopbackBackend.BULK_BYTES / 2);
+                return BULK_REQUESTS;
+            }
+
+            @Override
+            public Duration trickle() {
+                return BULK_TRICKLE;
+            }
         };
     }
 

@@ -63,11 +63,6 @@ public final class StartupWarmup implements SmartLifecycle {
      */
     static final long SHARE = 6_000;
     /**
-     * How often each thread of a load that has made its share still runs an exchange: HotSpot drops a queued
-     * compilation whose method has not been called for 50 ms.
-     */
-    private static final Duration TRICKLE = Duration.ofMillis(20);
-    /**
      * Rounds of the warm-up, each through loopback resources of its own. Closing the first round's resources and
      * binding the second's run code for the first time while the paths it shares with traffic are compiled, and the
      * JIT compiler throws away code that had ruled such a turn out; the second round has it compiled again, and the
@@ -197,7 +192,7 @@ public final class StartupWarmup implements SmartLifecycle {
     /**
      * Runs every load on {@code concurrency} threads of its own, each at its own pace, until the JIT compiler
      * has caught up ({@link CompilerWatch}) or the duration is over. A load that has made its {@link #SHARE}
-     * slows to one exchange per thread every {@link #TRICKLE} while another has not, so that the core goes to
+     * slows to one exchange per thread every {@link Exchange#trickle()} while another has not, so that the core goes to
      * the paths that have run least. The loads keep running until the end: the compiler postpones methods while
      * its queue is long, and compiles them only if they are still being called once it has room.
      */
@@ -212,7 +207,7 @@ public final class StartupWarmup implements SmartLifecycle {
             for (int i = 0; i < settings.concurrency(); i++) {
                 threads.execute(() -> {
                     while (!done.get()) {
-                        if (givesWay(load, loads) && !pause(TRICKLE)) {
+                        if (givesWay(load, loads) && !pause(load.trickle())) {
                             return;
                         }
                         load.runOnce();
@@ -339,6 +334,10 @@ public final class StartupWarmup implements SmartLifecycle {
 
         long requests() {
             return requests.sum();
+        }
+
+        Duration trickle() {
+            return exchange.trickle();
         }
 
         void runOnce() {
