@@ -8,8 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
-import java.time.Duration;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -99,9 +99,9 @@ final class LoopbackPlainClient {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TIMEOUT_MILLIS);
             socket.getOutputStream().write(request);
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            String head = HttpHeads.read(in);
-            if (head == null || HttpHeads.status(head) != 200) {
-                throw new IOException("bulk response " + (head == null ? "missing" : HttpHeads.status(head)));
+            int status = HttpHeads.status(readHead(in));
+            if (status != 200) {
+                throw new IOException("response " + status);
             }
             byte[] chunk = new byte[8192];
             for (int left = bytesToRead; left > 0; ) {
@@ -124,10 +124,7 @@ final class LoopbackPlainClient {
     }
 
     private static void readResponse(InputStream in) throws IOException {
-        String head = HttpHeads.read(in);
-        if (head == null) {
-            throw new IOException("connection closed before a response");
-        }
+        String head = readHead(in);
         int status = HttpHeads.status(head);
         String length = HttpHeads.value(head, "content-length");
         if (length == null) {
@@ -140,5 +137,13 @@ final class LoopbackPlainClient {
         if (status != 200) {
             throw new IOException("response " + status);
         }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        String head = HttpHeads.read(in);
+        if (head == null) {
+            throw new IOException("connection closed before a response");
+        }
+        return head;
     }
 }

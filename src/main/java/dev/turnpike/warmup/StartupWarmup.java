@@ -192,8 +192,8 @@ public final class StartupWarmup implements SmartLifecycle {
     /**
      * Runs every load on {@code concurrency} threads of its own, each at its own pace, until the JIT compiler
      * has caught up ({@link CompilerWatch}) or the duration is over. A load that has made its {@link #SHARE}
-     * slows to one exchange per thread every {@link Exchange#trickle()} while another has not, so that the core goes to
-     * the paths that have run least. The loads keep running until the end: the compiler postpones methods while
+     * slows to one exchange per thread every {@link Exchange#trickle()} while another has not, so that the core
+     * goes to the paths that have run least. The loads keep running until the end: the compiler postpones methods while
      * its queue is long, and compiles them only if they are still being called once it has room.
      */
     private boolean drive(List<Load> loads, Duration duration) throws InterruptedException {
