@@ -2,12 +2,12 @@ package dev.turnpike.tls;
 
 import dev.turnpike.InvalidConfigurationException;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -23,7 +23,8 @@ import reactor.netty.tcp.SslProvider.ProtocolSslContextSpec;
  * The certificates the HTTPS listener presents: a default one and further ones chosen by the
  * ClientHello's server name. Each comes from an SSL bundle; when Spring Boot reloads a bundle
  * (its files changed, {@code reload-on-update}), new handshakes get the new certificate while open
- * connections keep the one they started with.
+ * connections keep the one they started with. With no certificates by server name, the listener's TLS
+ * handler goes in as the connection opens, with no reading of the ClientHello beforehand.
  */
 public final class ServerCertificates {
 
@@ -35,8 +36,9 @@ public final class ServerCertificates {
     private final TlsSettings settings;
     private final io.netty.handler.ssl.SslProvider engine;
     private final String defaultBundle;
-    private final Map<String, SslProvider> providers = new ConcurrentHashMap<>();
-    private volatile ServerNameTable<String> bundleByName;
+    private final Map<String, ReloadableSslContext> contexts = new LinkedHashMap<>();
+    private final Map<String, SslProvider> providers = new LinkedHashMap<>();
+    private final ServerNameTable<String> bundleByName;
     private final SessionTicketKeys ticketKeys;
 
     /**
@@ -60,7 +62,9 @@ public final class ServerCertificates {
 
         keyByBundle.forEach((name, key) -> {
             try {
-                providers.put(name, provider(name, bundles.getBundle(name)));
+                ReloadableSslContext context = new ReloadableSslContext(context(name, bundles.getBundle(name)));
+                contexts.put(name, context);
+                providers.put(name, SslProvider.builder().sslContext(context).handshakeTimeout(settings.handshakeTimeout()).build());
             } catch (NoSuchSslBundleException e) {
                 throw new InvalidConfigurationException(key, "no SSL bundle named '" + name + "' under spring.ssl.bundle.pem or spring.ssl.bundle.jks");
             } catch (IllegalArgumentException | IllegalStateException e) {
@@ -70,9 +74,13 @@ public final class ServerCertificates {
         });
     }
 
-    /** Puts the certificates on a server, with the one to present chosen per handshake. */
+    /** Puts the certificates on a server, with the one to present chosen per handshake when there are several. */
     public HttpServer secure(HttpServer server) {
-        return server.secure(spec -> spec.sslContext(providers.get(defaultBundle).getSslContext())
+        if (settings.sni().isEmpty()) {
+            return server.secure(providers.get(defaultBundle));
+        }
+        return server.secure(spec -> spec.sslContext(contexts.get(defaultBundle))
+                .handshakeTimeout(settings.handshakeTimeout())
                 .setSniAsyncMappings((serverName, promise) -> promise.setSuccess(forServerName(serverName))));
     }
 
@@ -88,7 +96,7 @@ public final class ServerCertificates {
 
     private void reload(String name, SslBundle bundle) {
         try {
-            providers.put(name, provider(name, bundle));
+            contexts.get(name).replace(context(name, bundle));
             log.info("TLS: certificate of bundle '{}' reloaded; new handshakes present {}", name,
                     ServerCredential.from(name, bundle).leaf().getSubjectX500Principal());
         } catch (RuntimeException e) {
@@ -96,7 +104,7 @@ public final class ServerCertificates {
         }
     }
 
-    private SslProvider provider(String name, SslBundle bundle) {
+    private SslContext context(String name, SslBundle bundle) {
         ServerCredential credential = ServerCredential.from(name, bundle);
         ProtocolSslContextSpec spec = settings.http2()
                 ? Http2SslContextSpec.forServer(credential.key(), credential.chain())
@@ -106,17 +114,17 @@ public final class ServerCertificates {
         spec.configure(builder -> builder.sslProvider(engine)
                 .protocols(settings.protocols())
                 .ciphers(ciphers, SupportedCipherSuiteFilter.INSTANCE));
-        SslProvider provider = SslProvider.builder().sslContext(spec).handshakeTimeout(settings.handshakeTimeout()).build();
+        SslContext context = SslProvider.builder().sslContext(spec).build().getSslContext();
         if (ticketKeys != null) {
-            ticketKeys.applyTo(provider.getSslContext());
+            ticketKeys.applyTo(context);
         }
-        return provider;
+        return context;
     }
 
     /** Puts fresh session-ticket keys on every context when their rotation is due (called periodically). */
     public void rotateTicketKeys() {
         if (ticketKeys != null) {
-            providers.values().forEach(provider -> ticketKeys.applyTo(provider.getSslContext()));
+            contexts.values().forEach(context -> ticketKeys.applyTo(context.current()));
         }
     }
 }

@@ -116,6 +116,32 @@ class TlsTerminationTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aClientThatStallsInItsHandshakeIsClosedAfterTheTimeout(boolean certificatesByName) throws Exception {
+        Map<String, Object> properties = tls("openssl");
+        bundle(properties, "main", "gateway.test");
+        if (certificatesByName) {
+            bundle(properties, "api", "api.test");
+            properties.put("turnpike.tls.sni[0].server-names", "api.test");
+            properties.put("turnpike.tls.sni[0].bundle", "api");
+        }
+        properties.put("turnpike.tls.handshake-timeout", "1s");
+        try (Gateway gateway = Gateway.start(properties);
+             Socket stalled = new Socket("127.0.0.1", gateway.tlsPort())) {
+            byte[] hello = RawClientHello.of(0x0303);
+            stalled.getOutputStream().write(hello, 0, certificatesByName ? 20 : hello.length);
+            stalled.setSoTimeout(8000);
+            long start = System.nanoTime();
+            InputStream in = stalled.getInputStream();
+            int read;
+            do {
+                read = in.read(); // the ServerHello, when the hello went whole; then the close
+            } while (read != -1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(6));
+        }
+    }
+
     @Test
     void returningClientsResumeWithASessionTicketAndHandshakesAreCounted() throws Exception {
         Map<String, Object> properties = tls("openssl");
