@@ -202,7 +202,9 @@ class HelmChartTest {
         String pom = Files.readString(PROJECT.resolve("pom.xml"));
         assertThat(pom).contains("<finalName>turnpike</finalName>");
         assertThat(dockerfile).contains("target/turnpike.jar", "SPRING_CONFIG_ADDITIONAL_LOCATION=optional:file:/config/",
-                "TURNPIKE_TLS_SELFSIGNED_DIRECTORY=/data/tls", "USER 10001:10001", "FROM eclipse-temurin:21-jre");
+                "TURNPIKE_TLS_SELFSIGNED_DIRECTORY=/data/tls", "USER 10001:10001", "FROM eclipse-temurin:21-jre",
+                "-XX:ArchiveClassesAtExit=turnpike.jsa -Dspring.context.exit=onRefresh -jar turnpike.jar",
+                "\"-XX:SharedArchiveFile=turnpike.jsa\", \"-jar\", \"turnpike.jar\"");
         String exposed = dockerfile.lines().filter(line -> line.startsWith("EXPOSE")).findFirst().orElseThrow();
         assertThat(List.of(exposed.substring("EXPOSE".length()).trim().split("\\s+")))
                 .containsExactlyInAnyOrder("8080", "8443", "8081", "9000");
