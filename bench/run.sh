@@ -40,7 +40,7 @@ APP=$PROJECT/target/app
 rm -rf "$APP"
 java -Djarmode=tools -jar "$PROJECT/target/turnpike.jar" extract --destination "$APP" >/dev/null
 export GATEWAY_CMD="java -Xmx512m -XX:SharedArchiveFile=$APP/turnpike.jsa ${JAVA_OPTS:-} -jar $APP/turnpike.jar --spring.config.additional-location=file:$PROJECT/bench/bench.yml"
-# the archive holds the classes a start loads up to its listeners, which the settings of each benchmark decide
+# the archive holds the classes a start loads before its listeners open
 train() {
   ${GATEWAY_CMD/-XX:SharedArchiveFile=/-Dspring.context.exit=onRefresh -XX:ArchiveClassesAtExit=} >"$APP/training.log" 2>&1 \
     || echo "no class data sharing archive (see $APP/training.log): the gateway starts without one" >&2
@@ -68,22 +68,15 @@ case "$WHAT" in
     train
     GATEWAY_L4_PORT=9000 "$SHARED/bench/l4-peers.sh" "${1:-8}" ;;
   tls)
-    # the peers' certificate and key, made here as tls-peers.sh makes them when they are missing: the training
-    # start reads them
-    mkdir -p /tmp/bench-tls
-    if [ ! -f /tmp/bench-tls/cert.pem ]; then
-      openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj /CN=bench.test \
-        -addext "subjectAltName=DNS:bench.test,DNS:localhost,IP:127.0.0.1" \
-        -keyout /tmp/bench-tls/key.pem -out /tmp/bench-tls/cert.pem 2>/dev/null
-      cat /tmp/bench-tls/cert.pem /tmp/bench-tls/key.pem > /tmp/bench-tls/combined.pem
-    fi
+    # trained without the HTTPS listener, whose certificate (tls-peers.sh makes the peers' in /tmp/bench-tls) may
+    # not exist yet: the classes only that listener needs load from the jar, as they would without an archive
+    train
+    # the peers' certificate and key
     GATEWAY_CMD="$GATEWAY_CMD --turnpike.tls.enabled=true --turnpike.tls.port=8443 --turnpike.tls.bundle=bench
       --turnpike.tls.engine=${TLS_ENGINE:-auto}
       --spring.ssl.bundle.pem.bench.keystore.certificate=file:/tmp/bench-tls/cert.pem
       --spring.ssl.bundle.pem.bench.keystore.private-key=file:/tmp/bench-tls/key.pem"
-    GATEWAY_CMD=$(echo $GATEWAY_CMD)
-    train
-    GATEWAY_TLS_PORT=8443 GATEWAY_SNI_PORT=9443 "$SHARED/bench/tls-peers.sh" "${1:-8}" ;;
+    GATEWAY_CMD=$(echo $GATEWAY_CMD) GATEWAY_TLS_PORT=8443 GATEWAY_SNI_PORT=9443 "$SHARED/bench/tls-peers.sh" "${1:-8}" ;;
   pairs)
     if [ ! -f /tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar ]; then
       rm -rf /tmp/vanilla-scg && cp -r "$SHARED/bench/vanilla-scg" /tmp/vanilla-scg
