@@ -37,14 +37,17 @@ export SHARED
 # training start wrote (README, "Faster start"). On one core that opens the ports about 5 s sooner, time the
 # start-up warm-up gets instead within the minute the shared scripts wait.
 APP=$PROJECT/target/app
-rm -rf "$APP"
-java -Djarmode=tools -jar "$PROJECT/target/turnpike.jar" extract --destination "$APP" >/dev/null
 export GATEWAY_CMD="java -Xmx512m -XX:SharedArchiveFile=$APP/turnpike.jsa ${JAVA_OPTS:-} -jar $APP/turnpike.jar --spring.config.additional-location=file:$PROJECT/bench/bench.yml"
-# the archive holds the classes a start loads before its listeners open
-train() {
-  ${GATEWAY_CMD/-XX:SharedArchiveFile=/-Dspring.context.exit=onRefresh -XX:ArchiveClassesAtExit=} >"$APP/training.log" 2>&1 \
-    || echo "no class data sharing archive (see $APP/training.log): the gateway starts without one" >&2
-}
+# the archive holds the classes a start loads before its listeners open; it is trained without the HTTPS listener,
+# whose certificate (tls-peers.sh makes the peers' in /tmp/bench-tls) may not exist yet: the classes only that
+# listener needs load from the jar, as they would without an archive
+case "$WHAT" in
+  l7|cache|l4|tls)
+    rm -rf "$APP"
+    java -Djarmode=tools -jar "$PROJECT/target/turnpike.jar" extract --destination "$APP" >/dev/null
+    ${GATEWAY_CMD/-XX:SharedArchiveFile=/-Dspring.context.exit=onRefresh -XX:ArchiveClassesAtExit=} >"$APP/training.log" 2>&1 \
+      || echo "no class data sharing archive (see $APP/training.log): the gateway starts without one" >&2 ;;
+esac
 case "$WHAT" in
   l7)
     export WARMUP=${WARMUP:-false}
@@ -52,7 +55,6 @@ case "$WHAT" in
       rm -rf /tmp/vanilla-scg && cp -r "$SHARED/bench/vanilla-scg" /tmp/vanilla-scg
       (cd /tmp/vanilla-scg && mvn -B -q package -DskipTests)
     fi
-    train
     VANILLA_JAR=/tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar GATEWAY_PORT=8080 GATEWAY_PATH=/ \
       "$SHARED/bench/l7-peers.sh" "${1:-10}" "${2:-64}" ;;
   cache)
@@ -61,16 +63,11 @@ case "$WHAT" in
       rm -rf /tmp/vanilla-scg && cp -r "$SHARED/bench/vanilla-scg" /tmp/vanilla-scg
       (cd /tmp/vanilla-scg && mvn -B -q package -DskipTests)
     fi
-    train
     VANILLA_JAR=/tmp/vanilla-scg/target/vanilla-scg-0.0.1.jar GATEWAY_PORT=8080 GATEWAY_PATH=/cached \
       "$SHARED/bench/l7-peers.sh" "${1:-10}" "${2:-64}" /cached ;;
   l4)
-    train
     GATEWAY_L4_PORT=9000 "$SHARED/bench/l4-peers.sh" "${1:-8}" ;;
   tls)
-    # trained without the HTTPS listener, whose certificate (tls-peers.sh makes the peers' in /tmp/bench-tls) may
-    # not exist yet: the classes only that listener needs load from the jar, as they would without an archive
-    train
     # the peers' certificate and key
     GATEWAY_CMD="$GATEWAY_CMD --turnpike.tls.enabled=true --turnpike.tls.port=8443 --turnpike.tls.bundle=bench
       --turnpike.tls.engine=${TLS_ENGINE:-auto}
