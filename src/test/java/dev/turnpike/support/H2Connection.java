@@ -63,14 +63,14 @@ public final class H2Connection implements AutoCloseable {
     private H2Connection(Socket socket) throws IOException {
         this.socket = socket;
         this.out = socket.getOutputStream();
+        // The preface goes out before the reader starts: the reader acknowledges the server's
+        // SETTINGS, and an acknowledgement ahead of the preface is a protocol error.
+        out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        frame(SETTINGS, 0, 0, new byte[0]);
+        out.flush();
         Thread reader = new Thread(this::readFrames, "h2-test-reader");
         reader.setDaemon(true);
         reader.start();
-        synchronized (this) {
-            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            frame(SETTINGS, 0, 0, new byte[0]);
-            out.flush();
-        }
     }
 
     /** h2 over TLS, chosen by ALPN; the server's certificate is not checked. */
