@@ -23,6 +23,7 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 import reactor.netty.resources.LoopResources;
 
 /**
@@ -62,8 +63,9 @@ final class L4Transport {
     }
 
     /**
-     * The transport {@code choice} names; {@code auto} takes io_uring, else epoll, else Reactor Netty's loops.
-     * A transport named outright that this machine cannot run fails the start with the reason.
+     * The transport {@code choice} names; {@code auto} takes io_uring (when it polls single-shot, see
+     * {@link IoUringPolls}), else epoll, else Reactor Netty's loops. A transport named outright that this machine
+     * cannot run fails the start with the reason.
      */
     static L4Transport choose(L4Settings.Transport choice, LoopResources loops) {
         if (choice == L4Settings.Transport.IO_URING && !IoUring.isAvailable()) {
@@ -74,7 +76,16 @@ final class L4Transport {
             throw new InvalidConfigurationException("turnpike.l4.transport",
                     "epoll is not available here: " + Epoll.unavailabilityCause().getMessage());
         }
-        if (choice != L4Settings.Transport.EPOLL && IoUring.isAvailable()) {
+        boolean multishot = IoUring.isAvailable() && IoUring.isPollAddMultishotEnabled();
+        if (choice == L4Settings.Transport.IO_URING && multishot) {
+            throw new InvalidConfigurationException("turnpike.l4.transport", "io_uring runs with multishot polls here ("
+                    + IoUringPolls.MULTISHOT + "), which lose resets that arrive behind a connection's last bytes");
+        }
+        if (choice == L4Settings.Transport.AUTO && multishot) {
+            LoggerFactory.getLogger(L4Transport.class).warn("l4: epoll instead of io_uring, which runs with multishot "
+                    + "polls here ({}) and would lose resets that arrive behind a connection's last bytes", IoUringPolls.MULTISHOT);
+        }
+        if (choice != L4Settings.Transport.EPOLL && IoUring.isAvailable() && !multishot) {
             return own("io_uring", IoUringIoHandler.newFactory(), IoUringSocketChannel.class,
                     IoUringServerSocketChannel.class, IoUringDatagramChannel.class);
         }

@@ -23,7 +23,12 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +55,16 @@ class TcpRelayTest {
         properties.putAll(tcpListener(0, "t", "pool"));
         properties.put("turnpike.l4.transport", transport());
         properties.putAll(extra);
+        return Gateway.start(properties);
+    }
+
+    private Gateway passthroughGateway(String backend) {
+        Map<String, Object> properties = new LinkedHashMap<>(upstream("pool", backend));
+        properties.putAll(tcpListener(0, "t", "pool"));
+        properties.remove(key(0, "upstream"));
+        properties.put(key(0, "mode"), "tls-passthrough");
+        properties.put(key(0, "default-upstream"), "pool");
+        properties.put("turnpike.l4.transport", transport());
         return Gateway.start(properties);
     }
 
@@ -155,6 +170,48 @@ class TcpRelayTest {
             socket.getOutputStream().write("still here".getBytes(StandardCharsets.UTF_8));
             socket.shutdownOutput();
             assertThat(backendGot.get(10, TimeUnit.SECONDS)).isEqualTo("still here");
+        }
+    }
+
+    /**
+     * How a load generator often ends a TLS connection after {@code Connection: close}: the backend sends its answer
+     * and FIN, and the client, once it has the answer, sends a last record (its close_notify) and resets the
+     * connection right behind it. The reset can arrive before the gateway has read the record; every tunnel must
+     * still end, or each would hold two sockets until the idle timeout.
+     */
+    @Test
+    void everyTunnelEndsWhenTheClientResetsRightBehindItsLastBytes() throws Exception {
+        int connections = 1000;
+        TcpBackend.Handler handler = socket -> {
+            InputStream in = socket.getInputStream();
+            in.readNBytes(7);
+            socket.getOutputStream().write("answer".getBytes(StandardCharsets.UTF_8));
+            socket.shutdownOutput();
+            in.readAllBytes();
+        };
+        try (TcpBackend backend = TcpBackend.start(handler);
+             Gateway gateway = gateway(Map.of(), backend.address())) {
+            ExecutorService clients = Executors.newFixedThreadPool(16);
+            try {
+                List<Future<String>> answers = new ArrayList<>();
+                for (int i = 0; i < connections; i++) {
+                    answers.add(clients.submit(() -> {
+                        try (Socket socket = connect(gateway, "t")) {
+                            socket.getOutputStream().write("request".getBytes(StandardCharsets.UTF_8));
+                            String answer = readAll(socket);
+                            socket.getOutputStream().write("bye".getBytes(StandardCharsets.UTF_8));
+                            socket.setSoLinger(true, 0);
+                            return answer;
+                        }
+                    }));
+                }
+                for (Future<String> answer : answers) {
+                    assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo("answer");
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+            Gateway.await(Duration.ofSeconds(10), () -> stats(gateway).active() == 0, "every tunnel to end");
         }
     }
 
