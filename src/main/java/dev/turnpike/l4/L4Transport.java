@@ -23,6 +23,7 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.netty.resources.LoopResources;
 
@@ -37,6 +38,8 @@ import reactor.netty.resources.LoopResources;
  * the listeners use Reactor Netty's loops.
  */
 final class L4Transport {
+
+    private static final Logger log = LoggerFactory.getLogger(L4Transport.class);
 
     private final String name;
     private final EventLoopGroup acceptors;
@@ -82,7 +85,7 @@ final class L4Transport {
                     + IoUringPolls.MULTISHOT + "), which lose resets that arrive behind a connection's last bytes");
         }
         if (choice == L4Settings.Transport.AUTO && multishot) {
-            LoggerFactory.getLogger(L4Transport.class).warn("l4: epoll instead of io_uring, which runs with multishot "
+            log.warn("l4: epoll instead of io_uring, which runs with multishot "
                     + "polls here ({}) and would lose resets that arrive behind a connection's last bytes", IoUringPolls.MULTISHOT);
         }
         if (choice != L4Settings.Transport.EPOLL && IoUring.isAvailable() && !multishot) {
