@@ -20,11 +20,11 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,16 +55,6 @@ class TcpRelayTest {
         properties.putAll(tcpListener(0, "t", "pool"));
         properties.put("turnpike.l4.transport", transport());
         properties.putAll(extra);
-        return Gateway.start(properties);
-    }
-
-    private Gateway passthroughGateway(String backend) {
-        Map<String, Object> properties = new LinkedHashMap<>(upstream("pool", backend));
-        properties.putAll(tcpListener(0, "t", "pool"));
-        properties.remove(key(0, "upstream"));
-        properties.put(key(0, "mode"), "tls-passthrough");
-        properties.put(key(0, "default-upstream"), "pool");
-        properties.put("turnpike.l4.transport", transport());
         return Gateway.start(properties);
     }
 
