@@ -1,6 +1,7 @@
 package dev.turnpike.l4;
 
 import dev.turnpike.InvalidConfigurationException;
+import dev.turnpike.IoUringPolls;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

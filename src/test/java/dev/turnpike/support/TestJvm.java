@@ -1,6 +1,6 @@
 package dev.turnpike.support;
 
-import dev.turnpike.l4.IoUringPolls;
+import dev.turnpike.IoUringPolls;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
