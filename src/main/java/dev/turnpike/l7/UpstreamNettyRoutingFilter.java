@@ -6,6 +6,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.cloud.gateway.filter.headers.GRPCRequestHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
@@ -16,12 +17,15 @@ import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
 
 /**
- * Spring Cloud Gateway's proxying filter, with two changes:
+ * Spring Cloud Gateway's proxying filter, with three changes:
  * <ul>
  *   <li>a request to a pool with TLS on goes through that pool's TLS client (its trust, client certificate and
  *       server name), not the one gateway-wide setting. Same connection pool, so warm connections are the ones
@@ -32,6 +36,8 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  *       gRPC calls; {@link GrpcTrailers} does that for gRPC calls only. Its hop-by-hop filter, which copies
  *       every header each way, becomes {@link HopByHopHeaders}, working on the one {@link OutgoingHeaders}
  *       copy.</li>
+ *   <li>the backend connection reaches the response writer as a {@link LoopBoundConnection}, so that a client
+ *       going away never closes the connection after the pool has lent it to the next request.</li>
  * </ul>
  */
 final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
@@ -71,6 +77,18 @@ final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
             }
         }
         return List.copyOf(kept);
+    }
+
+    /** The backend connection is handed on to the response writer bound to its own event loop. */
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        return super.filter(exchange, proxied -> Mono.defer(() -> {
+            Connection connection = proxied.getAttribute(CLIENT_RESPONSE_CONN_ATTR);
+            if (connection != null && !(connection instanceof LoopBoundConnection)) {
+                proxied.getAttributes().put(CLIENT_RESPONSE_CONN_ATTR, new LoopBoundConnection(connection));
+            }
+            return chain.filter(proxied);
+        }));
     }
 
     @Override
