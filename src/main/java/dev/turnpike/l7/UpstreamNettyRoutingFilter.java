@@ -84,7 +84,7 @@ final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         return super.filter(exchange, proxied -> Mono.defer(() -> {
             Connection connection = proxied.getAttribute(CLIENT_RESPONSE_CONN_ATTR);
-            if (connection != null && !(connection instanceof LoopBoundConnection)) {
+            if (connection != null) {
                 proxied.getAttributes().put(CLIENT_RESPONSE_CONN_ATTR, new LoopBoundConnection(connection));
             }
             return chain.filter(proxied);
