@@ -12,8 +12,7 @@ cd "$(dirname "$0")/.."
 taskset -c 0 nginx -c "$SHARED/bench/conf/nginx-backend.conf" >/dev/null 2>&1 & PIDS+=($!)
 taskset -c 1 nginx -c "$SHARED/bench/conf/nginx-proxy.conf" >/dev/null 2>&1 & PIDS+=($!)
 taskset -c 1 haproxy -f "$SHARED/bench/conf/haproxy.cfg" -db >/dev/null 2>&1 & PIDS+=($!)
-taskset -c 1 java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.additional-location="file:$PROJECT/bench/bench.yml" \
-  >/tmp/bench-gateway-newconn.log 2>&1 & PIDS+=($!)
-for port in 19001 19002 18091 18092 9000; do waitport $port || { echo "port $port never opened" >&2; exit 1; }; done
+start_turnpike /tmp/bench-gateway-newconn.log
+wait_ports 19001 19002 18091 18092 9000
 
 peer_rounds connections "$ROUNDS" "$SECS" "$WARM" http://127.0.0.1:9000/ http://127.0.0.1:18091/ http://127.0.0.1:18092/

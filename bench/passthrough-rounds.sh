@@ -13,8 +13,7 @@ taskset -c 0 nginx -c "$SHARED/bench/conf/nginx-backend.conf" >/dev/null 2>&1 & 
 taskset -c 0 nginx -c "$SHARED/bench/conf/nginx-backend-tls.conf" >/dev/null 2>&1 & PIDS+=($!)
 taskset -c 1 nginx -c "$SHARED/bench/conf/nginx-tls.conf" >/dev/null 2>&1 & PIDS+=($!)
 taskset -c 1 haproxy -f "$SHARED/bench/conf/haproxy-tls.cfg" -db >/dev/null 2>&1 & PIDS+=($!)
-taskset -c 1 java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.additional-location="file:$PROJECT/bench/bench.yml" \
-  >/tmp/bench-gateway-passthrough.log 2>&1 & PIDS+=($!)
-for port in 19001 19443 18444 18446 9443; do waitport $port || { echo "port $port never opened" >&2; exit 1; }; done
+start_turnpike /tmp/bench-gateway-passthrough.log
+wait_ports 19001 19443 18444 18446 9443
 
 peer_rounds connections "$ROUNDS" "$SECS" "$WARM" https://127.0.0.1:9443/ https://127.0.0.1:18444/ https://127.0.0.1:18446/

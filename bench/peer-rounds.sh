@@ -12,6 +12,14 @@ trap cleanup EXIT
 mvn -B -q package -DskipTests || exit 1
 RUN_DIR=$(mktemp -d); cd "$RUN_DIR"
 waitport() { for i in $(seq 1 1200); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+# start_turnpike log-file [argument...]: Turnpike on CPU 1 with bench/bench.yml and the given arguments
+start_turnpike() {
+  local log=$1; shift
+  taskset -c 1 java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.additional-location="file:$PROJECT/bench/bench.yml" \
+    "$@" >"$log" 2>&1 & PIDS+=($!)
+}
+# wait_ports port...: every port must open, or the run stops
+wait_ports() { for port in "$@"; do waitport "$port" || { echo "port $port never opened" >&2; exit 1; }; done; }
 # LOAD=keepalive measures keep-alive requests (wrk -c64) instead
 if [ "${LOAD:-}" = keepalive ]; then
   burst() { taskset -c 0 wrk -t1 -c64 -d"$2" "$1" 2>&1 | awk '/Requests\/sec/ {print $2}'; }

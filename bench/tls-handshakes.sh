@@ -14,10 +14,10 @@ cd "$(dirname "$0")/.."
 taskset -c 0 nginx -c "$SHARED/bench/conf/nginx-backend.conf" >/dev/null 2>&1 & PIDS+=($!)
 taskset -c 1 nginx -c "$SHARED/bench/conf/nginx-tls.conf" >/dev/null 2>&1 & PIDS+=($!)
 taskset -c 1 haproxy -f "$SHARED/bench/conf/haproxy-tls.cfg" -db >/dev/null 2>&1 & PIDS+=($!)
-taskset -c 1 java -Xmx512m -jar "$PROJECT/target/turnpike.jar" --spring.config.additional-location="file:$PROJECT/bench/bench.yml" \
-  --turnpike.tls.enabled=true --turnpike.tls.port=8443 --turnpike.tls.bundle=bench --turnpike.tls.engine="${TLS_ENGINE:-auto}" \
+start_turnpike /tmp/bench-gateway-handshakes.log --turnpike.tls.enabled=true --turnpike.tls.port=8443 \
+  --turnpike.tls.bundle=bench --turnpike.tls.engine="${TLS_ENGINE:-auto}" \
   --spring.ssl.bundle.pem.bench.keystore.certificate=file:/tmp/bench-tls/cert.pem \
-  --spring.ssl.bundle.pem.bench.keystore.private-key=file:/tmp/bench-tls/key.pem >/tmp/bench-gateway-handshakes.log 2>&1 & PIDS+=($!)
-for port in 19001 18443 18445 8443; do waitport $port || { echo "port $port never opened" >&2; exit 1; }; done
+  --spring.ssl.bundle.pem.bench.keystore.private-key=file:/tmp/bench-tls/key.pem
+wait_ports 19001 18443 18445 8443
 
 peer_rounds handshakes "$ROUNDS" "$SECS" "$WARM" https://127.0.0.1:8443/ https://127.0.0.1:18443/ https://127.0.0.1:18445/
