@@ -79,7 +79,10 @@ final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
         return List.copyOf(kept);
     }
 
-    /** The backend connection is handed on to the response writer bound to its own event loop. */
+    /**
+     * The backend connection is handed on to the response writer bound to its own event loop. Deferred: the
+     * parent asks for the rest of the chain when it assembles the exchange, before the response has arrived.
+     */
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         return super.filter(exchange, proxied -> Mono.defer(() -> {
