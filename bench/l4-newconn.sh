@@ -5,7 +5,8 @@
 # and bulk loads, while the JVM is still compiling the connection path). They are then measured in
 # alternating bursts, so every round compares them on the same machine; the medians of the per-round ratios
 # are the figures to quote. Uses the peers' configuration from ../shared/bench.
-# Usage: [LOAD=keepalive] bench/l4-newconn.sh [rounds] [seconds-per-burst] [warm-seconds] (LOAD=keepalive: keep-alive requests instead)
+# Usage: [LOAD=keepalive|bulk] bench/l4-newconn.sh [rounds] [seconds-per-burst] [warm-seconds] (LOAD=keepalive: keep-alive
+# requests instead; LOAD=bulk: 10 MiB responses, in MB/s)
 set -u
 cd "$(dirname "$0")/.."
 . bench/peer-rounds.sh
