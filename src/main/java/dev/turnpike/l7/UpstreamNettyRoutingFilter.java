@@ -18,10 +18,8 @@ import org.springframework.cloud.gateway.route.Route;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 
-import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
 
 /**
@@ -36,8 +34,9 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  *       gRPC calls; {@link GrpcTrailers} does that for gRPC calls only. Its hop-by-hop filter, which copies
  *       every header each way, becomes {@link HopByHopHeaders}, working on the one {@link OutgoingHeaders}
  *       copy.</li>
- *   <li>the backend connection reaches the response writer as a {@link LoopBoundConnection}, so that a client
- *       going away never closes the connection after the pool has lent it to the next request.</li>
+ *   <li>the backend connection reaches the response writer only as a {@link LoopBoundConnection} (see
+ *       {@link LoopBoundConnectionExchange}), so that a client going away never closes the connection after the
+ *       pool has lent it to the next request.</li>
  * </ul>
  */
 final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
@@ -79,19 +78,10 @@ final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
         return List.copyOf(kept);
     }
 
-    /**
-     * The backend connection is handed on to the response writer bound to its own event loop. Deferred: the
-     * parent asks for the rest of the chain when it assembles the exchange, before the response has arrived.
-     */
+    /** The backend connection is stored for the response writer as a {@link LoopBoundConnection}. */
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        return super.filter(exchange, proxied -> Mono.defer(() -> {
-            Connection connection = proxied.getAttribute(CLIENT_RESPONSE_CONN_ATTR);
-            if (connection != null) {
-                proxied.getAttributes().put(CLIENT_RESPONSE_CONN_ATTR, new LoopBoundConnection(connection));
-            }
-            return chain.filter(proxied);
-        }));
+        return super.filter(new LoopBoundConnectionExchange(exchange), chain);
     }
 
     @Override
