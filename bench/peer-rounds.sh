@@ -3,7 +3,7 @@
 # round compares them on the same machine; prints each round and the medians of the per-round ratios.
 # Each burst also reads /proc/stat: the proxy core's (CPU 1) busy time per request, a figure the machine's drift
 # moves less than the rates, and how busy the core of the load generator and backends (CPU 0) was: near 100% there,
-# that core, not the proxy, sets the rate. CPU 1's time includes the two idle proxies' (about 1% of the core).
+# that core, not the proxy, sets the rate. CPU 1's time includes the two idle proxies' (about 1% of the core) and steal time.
 # The sourcing script has cd'd to the project; this reads its arguments [rounds] [seconds-per-burst] [warm-seconds],
 # builds the gateway, and leaves it in an empty directory with every process it records in PIDS stopped on exit.
 PROJECT=$PWD
