@@ -3,6 +3,7 @@ package dev.turnpike.l7;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebExchangeDecorator;
 import reactor.netty.Connection;
@@ -37,13 +38,33 @@ final class LoopBoundConnectionExchange extends ServerWebExchangeDecorator {
             this.stored = stored;
         }
 
-        @Override
-        public Object put(String key, Object value) {
+        private static Object bound(String key, Object value) {
             if (CLIENT_RESPONSE_CONN_ATTR.equals(key) && value instanceof Connection connection
                     && !(value instanceof LoopBoundConnection)) {
-                return stored.put(key, new LoopBoundConnection(connection));
+                return new LoopBoundConnection(connection);
             }
-            return stored.put(key, value);
+            return value;
+        }
+
+        @Override
+        public Object put(String key, Object value) {
+            return stored.put(key, bound(key, value));
+        }
+
+        // the stored map's own, atomic where it is concurrent, rather than Map's defaults built of get and put
+        @Override
+        public Object putIfAbsent(String key, Object value) {
+            return stored.putIfAbsent(key, bound(key, value));
+        }
+
+        @Override
+        public Object computeIfAbsent(String key, Function<? super String, ?> compute) {
+            return stored.computeIfAbsent(key, absent -> bound(absent, compute.apply(absent)));
+        }
+
+        @Override
+        public Object getOrDefault(Object key, Object fallback) {
+            return stored.getOrDefault(key, fallback);
         }
 
         @Override

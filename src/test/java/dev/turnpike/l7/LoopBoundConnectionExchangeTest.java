@@ -36,13 +36,22 @@ class LoopBoundConnectionExchangeTest {
     }
 
     @Test
+    void aConnectionPutOnlyIfAbsentIsStoredBoundToo() {
+        proxied.getAttributes().putIfAbsent(CLIENT_RESPONSE_CONN_ATTR, Connection.from(new EmbeddedChannel()));
+
+        assertThat(exchange.getAttributes().get(CLIENT_RESPONSE_CONN_ATTR)).isInstanceOf(LoopBoundConnection.class);
+    }
+
+    @Test
     void everyOtherAttributeIsTheExchangesOwnBothWays() {
         proxied.getAttributes().put("written-through", "a");
         exchange.getAttributes().put("seen-through", "b");
         proxied.getAttributes().computeIfAbsent("computed", key -> "c");
+        proxied.getAttributes().putIfAbsent("seen-through", "not this");
 
         assertThat(exchange.getAttributes()).containsEntry("written-through", "a").containsEntry("computed", "c");
         assertThat(proxied.<String>getAttribute("seen-through")).isEqualTo("b");
+        assertThat(proxied.getAttributeOrDefault("absent", "fallback")).isEqualTo("fallback");
 
         proxied.getAttributes().remove("written-through");
         assertThat(exchange.getAttributes()).doesNotContainKey("written-through");
