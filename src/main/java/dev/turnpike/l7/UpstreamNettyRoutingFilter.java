@@ -1,5 +1,8 @@
 package dev.turnpike.l7;
 
+import io.netty.channel.EventLoop;
+import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
@@ -15,15 +18,24 @@ import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFil
 import org.springframework.cloud.gateway.filter.headers.RemoveXForwardedHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
 import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.TimeoutException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 
+import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.isAlreadyRouted;
 
 /**
- * Spring Cloud Gateway's proxying filter, with three changes:
+ * Spring Cloud Gateway's proxying filter, with four changes:
  * <ul>
  *   <li>a request to a pool with TLS on goes through that pool's TLS client (its trust, client certificate and
  *       server name), not the one gateway-wide setting. Same connection pool, so warm connections are the ones
@@ -36,16 +48,22 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
  *       copy.</li>
  *   <li>the backend connection reaches the response writer only as a {@link LoopBoundConnection} (see
  *       {@link LoopBoundConnectionExchange}), so that a client going away never closes the connection after the
- *       pool has lent it to the next request.</li>
+ *       pool has lent it to the next request;</li>
+ *   <li>the gateway-wide response timeout ({@code httpclient.response-timeout}: the longest wait from sending a
+ *       request until the backend's response headers) is timed by the client connection's event loop
+ *       ({@link EventLoopDelay}), not by Reactor's parallel scheduler. A route's own {@code response-timeout}
+ *       metadata is still timed by Spring Cloud Gateway, the same span.</li>
  * </ul>
  */
 final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
 
+    private final HttpClientProperties properties;
     private volatile List<HttpHeadersFilter> headersFilters;
 
     UpstreamNettyRoutingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
                                HttpClientProperties properties) {
-        super(httpClient, headersFilters, properties);
+        super(httpClient, headersFilters, new RouteResponseTimeoutsOnly(properties));
+        this.properties = properties;
     }
 
     @Override
@@ -78,10 +96,41 @@ final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
         return List.copyOf(kept);
     }
 
-    /** The backend connection is stored for the response writer as a {@link LoopBoundConnection}. */
+    /**
+     * The backend connection is stored for the response writer as a {@link LoopBoundConnection}, and the
+     * gateway-wide response timeout runs from here until the response headers have arrived, as Spring Cloud
+     * Gateway's own does.
+     */
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        return super.filter(new LoopBoundConnectionExchange(exchange), chain);
+        Duration timeout = gatewayWideResponseTimeout(exchange);
+        Mono<Void> proxied = super.filter(new LoopBoundConnectionExchange(exchange), chain);
+        EventLoop loop = timeout == null ? null : eventLoop(exchange);
+        if (loop == null) {
+            return proxied;
+        }
+        return proxied
+                .timeout(EventLoopDelay.of(timeout, loop),
+                        Mono.error(() -> new TimeoutException("Response took longer than timeout: " + timeout)))
+                .onErrorMap(TimeoutException.class,
+                        e -> new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT, e.getMessage(), e));
+    }
+
+    /** The response timeout this filter times: none when the exchange is not proxied here or its route sets one. */
+    private Duration gatewayWideResponseTimeout(ServerWebExchange exchange) {
+        URI url = exchange.getAttribute(GATEWAY_REQUEST_URL_ATTR);
+        Route route = exchange.getAttribute(GATEWAY_ROUTE_ATTR);
+        if (url == null || route == null || isAlreadyRouted(exchange)
+                || !("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))
+                || route.getMetadata().containsKey(RESPONSE_TIMEOUT_ATTR)) {
+            return null;
+        }
+        return properties.getResponseTimeout();
+    }
+
+    private static EventLoop eventLoop(ServerWebExchange exchange) {
+        Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+        return request instanceof Connection connection ? connection.channel().eventLoop() : null;
     }
 
     @Override
@@ -92,6 +141,29 @@ final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
             return client.secure(instance.pool().tls());
         }
         return client;
+    }
+
+    /**
+     * The settings Spring Cloud Gateway's filter reads, as configured but without the gateway-wide response
+     * timeout, which this filter times itself. Read through, so that a changed setting takes effect.
+     */
+    static final class RouteResponseTimeoutsOnly extends HttpClientProperties {
+
+        private final HttpClientProperties configured;
+
+        RouteResponseTimeoutsOnly(HttpClientProperties configured) {
+            this.configured = configured;
+        }
+
+        @Override
+        public Integer getConnectTimeout() {
+            return configured.getConnectTimeout();
+        }
+
+        @Override
+        public Duration getResponseTimeout() {
+            return null;
+        }
     }
 
     /** {@code te: trailers} toward the backend on a gRPC call, which needs trailers; other requests untouched. */

@@ -188,6 +188,32 @@ class HealthAndFailoverTest {
     }
 
     @Test
+    void backendSlowerThanTheGatewayWideResponseTimeoutIs504AndTheNextRequestWithinItIsServed() {
+        try (TestBackend slow = TestBackend.start("slow").delay(Duration.ofSeconds(3));
+             TestBackend prompt = TestBackend.start("prompt").delay(Duration.ofMillis(100))) {
+            Map<String, Object> properties = new java.util.LinkedHashMap<>();
+            properties.put("turnpike.upstreams.prompt.servers[0].address", prompt.address());
+            properties.put("turnpike.upstreams.pool.servers[0].address", slow.address());
+            Gateway.route(properties, 0, "prompt", "prompt", "/prompt/**");
+            Gateway.route(properties, 1, "pool", "pool", "/**");
+            properties.put("spring.cloud.gateway.server.webflux.httpclient.response-timeout", "400ms");
+            try (Gateway gateway = Gateway.start(properties)) {
+                long began = System.nanoTime();
+                HttpResponse<String> timedOut = gateway.get("/slow");
+                long tookMillis = (System.nanoTime() - began) / 1_000_000;
+                assertThat(timedOut.statusCode()).isEqualTo(504);
+                assertThat(timedOut.body()).contains("upstream timed out");
+                assertThat(tookMillis).isBetween(350L, 2_500L);
+                assertThat(gateway.upstreams().pool("pool").servers().get(0).failures()).isEqualTo(1);
+
+                HttpResponse<String> inTime = gateway.get("/prompt/x");
+                assertThat(inTime.statusCode()).isEqualTo(200);
+                assertThat(gateway.upstreams().pool("prompt").servers().get(0).failures()).isZero();
+            }
+        }
+    }
+
+    @Test
     void slowBackendIs504() {
         try (TestBackend slow = TestBackend.start("slow").delay(Duration.ofSeconds(3))) {
             Map<String, Object> properties = Gateway.upstream("pool", slow);
