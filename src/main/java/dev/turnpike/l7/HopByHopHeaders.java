@@ -1,5 +1,7 @@
 package dev.turnpike.l7;
 
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
 import org.springframework.core.Ordered;
@@ -9,11 +11,13 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Spring Cloud Gateway's hop-by-hop header removal, with the same configured names and order, done on the
  * {@link OutgoingHeaders} the other filters share instead of on a fresh copy of every header each way.
- * The headers a {@code Connection} header names are removed too.
+ * The headers a {@code Connection} header names are removed too. The headers are walked once against the
+ * configured names, compared without case and without making lower-case copies of either.
  */
 final class HopByHopHeaders implements HttpHeadersFilter, Ordered {
 
     private final RemoveHopByHopHeadersFilter configured;
+    private volatile Names names = new Names(Set.of());
 
     HopByHopHeaders(RemoveHopByHopHeadersFilter configured) {
         this.configured = configured;
@@ -25,10 +29,31 @@ final class HopByHopHeaders implements HttpHeadersFilter, Ordered {
         for (String option : headers.getConnection()) {
             headers.remove(option.trim());
         }
-        for (String name : configured.getHeaders()) {
-            headers.remove(name);
-        }
+        Set<String> removed = names().caseless;
+        headers.removeNames(removed::contains);
         return headers;
+    }
+
+    /** The configured names, taken again when the configuration holds another set. */
+    private Names names() {
+        Names current = names;
+        Set<String> source = configured.getHeaders();
+        if (current.source != source) {
+            current = new Names(source);
+            names = current;
+        }
+        return current;
+    }
+
+    private static final class Names {
+
+        final Set<String> source;
+        final Set<String> caseless = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+
+        Names(Set<String> source) {
+            this.source = source;
+            caseless.addAll(source);
+        }
     }
 
     @Override
