@@ -105,13 +105,13 @@ final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         Duration timeout = gatewayWideResponseTimeout(exchange);
         Mono<Void> proxied = super.filter(new LoopBoundConnectionExchange(exchange), chain);
-        EventLoop loop = timeout == null ? null : eventLoop(exchange);
-        if (loop == null) {
+        if (timeout == null) {
             return proxied;
         }
+        EventLoop loop = eventLoop(exchange);
+        Mono<Long> timer = loop != null ? EventLoopDelay.of(timeout, loop) : Mono.delay(timeout);
         return proxied
-                .timeout(EventLoopDelay.of(timeout, loop),
-                        Mono.error(() -> new TimeoutException("Response took longer than timeout: " + timeout)))
+                .timeout(timer, Mono.error(() -> new TimeoutException("Response took longer than timeout: " + timeout)))
                 .onErrorMap(TimeoutException.class,
                         e -> new ResponseStatusException(HttpStatus.GATEWAY_TIMEOUT, e.getMessage(), e));
     }
@@ -128,6 +128,7 @@ final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
         return properties.getResponseTimeout();
     }
 
+    /** The client connection's event loop; none for a request that did not come through Reactor Netty. */
     private static EventLoop eventLoop(ServerWebExchange exchange) {
         Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
         return request instanceof Connection connection ? connection.channel().eventLoop() : null;
