@@ -1,5 +1,6 @@
 package dev.turnpike.l7;
 
+import dev.turnpike.security.EventLoopReturn;
 import io.netty.channel.EventLoop;
 import java.net.URI;
 import java.time.Duration;
@@ -21,11 +22,9 @@ import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.TimeoutException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 
 import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR;
@@ -108,7 +107,7 @@ final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
         if (timeout == null) {
             return proxied;
         }
-        EventLoop loop = eventLoop(exchange);
+        EventLoop loop = EventLoopReturn.eventLoop(exchange);
         Mono<Long> timer = loop != null ? EventLoopDelay.of(timeout, loop) : Mono.delay(timeout);
         return proxied
                 .timeout(timer, Mono.error(() -> new TimeoutException("Response took longer than timeout: " + timeout)))
@@ -126,12 +125,6 @@ final class UpstreamNettyRoutingFilter extends NettyRoutingFilter {
             return null;
         }
         return properties.getResponseTimeout();
-    }
-
-    /** The client connection's event loop; none for a request that did not come through Reactor Netty. */
-    private static EventLoop eventLoop(ServerWebExchange exchange) {
-        Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
-        return request instanceof Connection connection ? connection.channel().eventLoop() : null;
     }
 
     @Override

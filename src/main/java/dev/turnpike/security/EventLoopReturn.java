@@ -36,7 +36,10 @@ public final class EventLoopReturn {
                 : Mono.<Void>empty().publishOn(Schedulers.fromExecutor(loop))));
     }
 
-    private static EventLoop eventLoop(ServerWebExchange exchange) {
+    /**
+     * The event loop of the exchange's client connection; none for a request that did not come through Reactor Netty.
+     */
+    public static EventLoop eventLoop(ServerWebExchange exchange) {
         Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
         return nativeRequest instanceof reactor.netty.Connection connection ? connection.channel().eventLoop() : null;
     }
