@@ -36,7 +36,7 @@ final class LoopbackBackend implements AutoCloseable {
     });
 
     LoopbackBackend() throws IOException {
-        socket = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+        socket = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress()); // the many-connections load connects in bursts
         threads.execute(this::accept);
     }
 

@@ -10,6 +10,8 @@ import java.net.Proxy;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,6 +38,17 @@ final class LoopbackPlainClient {
      * only that it keeps coming now and then.
      */
     private static final Duration BULK_TRICKLE = Duration.ofMillis(100);
+
+    /**
+     * Of the many connections held at once, one in this many closes without a request, and one leaves without
+     * reading its answer.
+     */
+    private static final int PROBE_EVERY = 16;
+    /**
+     * Holding many connections costs a burst of the core; once the load has made its share, one such burst a
+     * thread every quarter second keeps its branches in the profile.
+     */
+    private static final Duration MANY_TRICKLE = Duration.ofMillis(250);
 
     private LoopbackPlainClient() {
     }
@@ -112,6 +125,62 @@ final class LoopbackPlainClient {
                 left -= read;
             }
         }
+    }
+
+    /**
+     * {@code count} new connections held open at once, as a busy listener holds them. Every
+     * {@value #PROBE_EVERY}th closes as soon as it is connected, with no request, as TCP health checks do; another
+     * of every {@value #PROBE_EVERY} sends a keep-alive request and closes without reading the answer, as a load
+     * generator's connections do when it stops, which resets the connection while the gateway reads from it; the others send one request
+     * ({@code Connection: close}) and read the response. So the gateway's event loops grow their tables of channels
+     * and fill their submission rings in one turn, tunnels start for clients that have already left, and reads end
+     * in resets, before traffic does any of that. Returns {@code count}.
+     */
+    static Exchange manyConnections(int port, int count) {
+        byte[] closing = "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] keepingAlive = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        return new Exchange() {
+            @Override
+            public int run() throws IOException {
+                List<Socket> sockets = new ArrayList<>(count);
+                try {
+                    for (int i = 0; i < count; i++) {
+                        Socket socket = newSocket();
+                        sockets.add(socket);
+                        socket.setSoTimeout(TIMEOUT_MILLIS);
+                        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TIMEOUT_MILLIS);
+                    }
+                    for (int i = 0; i < count; i++) {
+                        if (i % PROBE_EVERY == 0) {
+                            sockets.get(i).close();
+                        } else {
+                            sockets.get(i).getOutputStream().write(leaves(i) ? keepingAlive : closing);
+                        }
+                    }
+                    for (int i = 0; i < count; i++) {
+                        if (leaves(i)) {
+                            sockets.get(i).close(); // unread bytes, and the gateway still reading: a reset
+                        } else if (i % PROBE_EVERY != 0) {
+                            readResponse(new BufferedInputStream(sockets.get(i).getInputStream()));
+                        }
+                    }
+                } finally {
+                    for (Socket socket : sockets) {
+                        socket.close();
+                    }
+                }
+                return count;
+            }
+
+            @Override
+            public Duration trickle() {
+                return MANY_TRICKLE;
+            }
+        };
+    }
+
+    private static boolean leaves(int connection) {
+        return connection % PROBE_EVERY == PROBE_EVERY / 2;
     }
 
     /**

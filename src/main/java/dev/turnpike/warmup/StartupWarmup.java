@@ -20,6 +20,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +36,6 @@ import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.util.unit.DataSize;
 
 /**
  * Before the gateway opens its ports, sends traffic through its own request paths until the JIT compiler has
@@ -55,6 +55,12 @@ public final class StartupWarmup implements SmartLifecycle {
     static final String NAME = "turnpike-warmup";
     private static final String TLS_POOL = NAME + "-tls";
     private static final int KEEP_ALIVE_REQUESTS = 32;
+    /**
+     * Connections each exchange of the many-connections load holds at once: with both of its threads, four times
+     * what a 64-connection load puts on the listener, so that the event loops' tables of channels grow in the
+     * warm-up, not when traffic first arrives in numbers.
+     */
+    private static final int MANY_CONNECTIONS = 128;
     /**
      * Requests each load makes at full pace before it gives way to the loads that have made fewer. HotSpot's C2
      * compiler takes a method after about 5,000 calls (more while its queue is long); without a share, the cheap
@@ -168,25 +174,28 @@ public final class StartupWarmup implements SmartLifecycle {
             opened.push(tls);
             loads.put("https-new-connection", tls.newConnection(copies.httpsPort(), routed));
             loads.put("https-keep-alive", tls.keptAlive(copies.httpsPort(), KEEP_ALIVE_REQUESTS, routed));
-            if (configured(l4, ListenerMode.TLS_PASSTHROUGH)) {
+            Optional<ListenerSettings> configuredPassthrough = firstConfigured(l4, ListenerMode.TLS_PASSTHROUGH);
+            if (configuredPassthrough.isPresent()) {
                 opened.push(registry.addUnlisted(TLS_POOL, pool(copies.httpsPort()))::run);
-                TcpListener passthrough = l4.bindUnlisted(listener(NAME + "-sni", ListenerMode.TLS_PASSTHROUGH, null, TLS_POOL));
+                TcpListener passthrough = l4.bindUnlisted(copyOf(configuredPassthrough.get(), NAME + "-sni", null, TLS_POOL));
                 opened.push(passthrough::close);
                 loads.put("tls-passthrough-new-connection", tls.newConnection(passthrough.port(), routed));
             }
         }
-        if (configured(l4, ListenerMode.TCP)) {
-            TcpListener tcp = l4.bindUnlisted(listener(NAME + "-tcp", ListenerMode.TCP, NAME, null));
+        Optional<ListenerSettings> configuredTcp = firstConfigured(l4, ListenerMode.TCP);
+        if (configuredTcp.isPresent()) {
+            TcpListener tcp = l4.bindUnlisted(copyOf(configuredTcp.get(), NAME + "-tcp", NAME, null));
             opened.push(tcp::close);
             loads.put("tcp-new-connection", LoopbackPlainClient.exchange(tcp.port(), 1, Map.of()));
             loads.put("tcp-keep-alive", LoopbackPlainClient.exchange(tcp.port(), KEEP_ALIVE_REQUESTS, Map.of()));
             loads.put("tcp-bulk", LoopbackPlainClient.bulk(tcp.port()));
+            loads.put("tcp-many-connections", LoopbackPlainClient.manyConnections(tcp.port(), MANY_CONNECTIONS));
         }
         return loads;
     }
 
-    private static boolean configured(L4Listeners l4, ListenerMode mode) {
-        return l4.settings().listeners().stream().anyMatch(listener -> listener.mode() == mode);
+    private static Optional<ListenerSettings> firstConfigured(L4Listeners l4, ListenerMode mode) {
+        return l4.settings().listeners().stream().filter(listener -> listener.mode() == mode).findFirst();
     }
 
     /**
@@ -303,10 +312,15 @@ public final class StartupWarmup implements SmartLifecycle {
                 new UpstreamSettings.Warmup(0, Duration.ofSeconds(20)), null);
     }
 
-    private static ListenerSettings listener(String name, ListenerMode mode, String upstream, String defaultUpstream) {
-        return new ListenerSettings(name, 0, "127.0.0.1", mode, upstream, List.of(), defaultUpstream,
-                Duration.ofSeconds(5), Duration.ofSeconds(30), 0, ListenerSettings.ProxyProtocol.OFF, false,
-                new ListenerSettings.ClientHello(DataSize.ofKilobytes(16), Duration.ofSeconds(10)));
+    /**
+     * A loopback copy of a configured listener with its limits and timeouts, so that the branches those decide
+     * take the same turns in the warm-up as in traffic. PROXY headers stay off: the warm-up's clients and backend
+     * speak plain HTTP.
+     */
+    static ListenerSettings copyOf(ListenerSettings configured, String name, String upstream, String defaultUpstream) {
+        return new ListenerSettings(name, 0, "127.0.0.1", configured.mode(), upstream, List.of(), defaultUpstream,
+                configured.connectTimeout(), configured.idleTimeout(), configured.maxConnections(),
+                ListenerSettings.ProxyProtocol.OFF, false, configured.clientHello());
     }
 
     /** One kind of exchange, with its counts over every round. */

@@ -3,6 +3,7 @@ package dev.turnpike.warmup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.turnpike.l4.L4Listeners;
+import dev.turnpike.l4.ListenerSettings;
 import dev.turnpike.l4.TcpListener;
 import dev.turnpike.support.Gateway;
 import dev.turnpike.support.L4Gateway;
@@ -28,6 +29,7 @@ import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The start-up warm-up, on a gateway with every kind of listener: it drives each path to its loopback
@@ -65,7 +67,7 @@ class StartupWarmupTest {
                 assertThat(report.took()).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
                 assertThat(report.completed()).containsOnlyKeys("http-new-connection", "http-keep-alive",
                         "https-new-connection", "https-keep-alive", "tls-passthrough-new-connection",
-                        "tcp-new-connection", "tcp-keep-alive", "tcp-bulk");
+                        "tcp-new-connection", "tcp-keep-alive", "tcp-bulk", "tcp-many-connections");
                 assertThat(report.completed().values()).allSatisfy(count -> assertThat(count).isPositive());
                 assertThat(report.failed().values()).allSatisfy(count -> assertThat(count).isZero());
                 assertThat(backend.requests()).as("no warm-up request reached a configured backend").isZero();
@@ -138,6 +140,18 @@ class StartupWarmupTest {
         assertThat(load.completed.sum()).isEqualTo(2);
         assertThat(load.failed.sum()).isEqualTo(1);
         assertThat(load.lastFailure).isEqualTo("load: java.io.IOException: refused");
+    }
+
+    @Test
+    void aListenerCopyHasTheConfiguredLimitsAndTimeoutsOnLoopbackWithoutProxyHeaders() {
+        ListenerSettings.ClientHello hello = new ListenerSettings.ClientHello(DataSize.ofKilobytes(8), Duration.ofSeconds(4));
+        ListenerSettings configured = new ListenerSettings("edge", 9000, "0.0.0.0", ListenerSettings.ListenerMode.TCP,
+                "pool", List.of(), null, Duration.ofSeconds(2), Duration.ofMinutes(3), 7,
+                ListenerSettings.ProxyProtocol.V2, true, hello);
+        assertThat(StartupWarmup.copyOf(configured, "turnpike-warmup-tcp", "turnpike-warmup", null))
+                .isEqualTo(new ListenerSettings("turnpike-warmup-tcp", 0, "127.0.0.1", ListenerSettings.ListenerMode.TCP,
+                        "turnpike-warmup", List.of(), null, Duration.ofSeconds(2), Duration.ofMinutes(3), 7,
+                        ListenerSettings.ProxyProtocol.OFF, false, hello));
     }
 
     private static StartupWarmup.Load load(String name, Exchange exchange) {
