@@ -45,10 +45,11 @@ final class LoopbackPlainClient {
      */
     private static final int PROBE_EVERY = 16;
     /**
-     * Holding many connections costs a burst of the core; once the load has made its share, one such burst a
-     * thread every quarter second keeps its branches in the profile.
+     * Holding many connections costs a burst of the core, and what it is for happens in the first bursts (the
+     * tables grow once); once the load has made its share, one burst a thread a second keeps its code called
+     * while the compiler works through its queue.
      */
-    private static final Duration MANY_TRICKLE = Duration.ofMillis(250);
+    private static final Duration MANY_TRICKLE = Duration.ofSeconds(1);
 
     private LoopbackPlainClient() {
     }

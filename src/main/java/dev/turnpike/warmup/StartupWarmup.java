@@ -41,10 +41,10 @@ import org.springframework.context.SmartLifecycle;
  * Before the gateway opens its ports, sends traffic through its own request paths until the JIT compiler has
  * caught up or {@code turnpike.warmup.duration} has passed: HTTP requests on new and kept-alive connections
  * through the routing and filters, the same over TLS (new connections making full and resumed handshakes in turn)
- * when the HTTPS listener is on, and
- * connections through a TCP and a TLS-passthrough listener when such listeners are configured (through a TCP
- * listener also large downloads to a client slower than the backend, some of them cut off). They go to
- * copies of the listeners on loopback ports and end at an in-process backend; no configured backend sees them.
+ * when the HTTPS listener is on, and connections through a TCP and a TLS-passthrough listener when such listeners
+ * are configured (through a TCP listener also large downloads to a client slower than the backend, some of them
+ * cut off, and many connections held at once). They go to copies of the listeners on loopback ports and end at an
+ * in-process backend; no configured backend sees them.
  *
  * <p>A JVM compiles its hot code only after running it many times, and on a busy core that takes tens of
  * seconds of traffic; meanwhile every request costs several times more. With the warm-up, the first clients
