@@ -43,7 +43,7 @@ final class LoopbackPlainClient {
      * Of the many connections held at once, one in this many closes without a request, and one leaves without
      * reading its answer.
      */
-    private static final int PROBE_EVERY = 16;
+    static final int PROBE_EVERY = 16;
     /**
      * Holding many connections costs a burst of the core, and what it is for happens in the first bursts (the
      * tables grow once); once the load has made its share, one burst a thread a second keeps its code called
@@ -129,13 +129,13 @@ final class LoopbackPlainClient {
     }
 
     /**
-     * {@code count} new connections held open at once, as a busy listener holds them. Every
-     * {@value #PROBE_EVERY}th closes as soon as it is connected, with no request, as TCP health checks do; another
-     * of every {@value #PROBE_EVERY} sends a keep-alive request and closes without reading the answer, as a load
-     * generator's connections do when it stops, which resets the connection while the gateway reads from it; the others send one request
-     * ({@code Connection: close}) and read the response. So the gateway's event loops grow their tables of channels
-     * and fill their submission rings in one turn, tunnels start for clients that have already left, and reads end
-     * in resets, before traffic does any of that. Returns {@code count}.
+     * {@code count} new connections held open at once, as a busy listener holds them. Of every
+     * {@value #PROBE_EVERY}, one closes as soon as it is connected, with no request, as TCP health checks do; one
+     * sends a keep-alive request and closes without reading the answer, as a load generator's connections do when
+     * it stops, which resets the connection while the gateway reads from it; the others each send one request
+     * ({@code Connection: close}) and read the response. So the gateway's event loops grow their tables of
+     * channels and fill their submission rings in one turn, tunnels start for clients that have already left, and
+     * reads end in resets, before traffic does any of that. Returns {@code count}.
      */
     static Exchange manyConnections(int port, int count) {
         byte[] closing = "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);

@@ -56,9 +56,9 @@ public final class StartupWarmup implements SmartLifecycle {
     private static final String TLS_POOL = NAME + "-tls";
     private static final int KEEP_ALIVE_REQUESTS = 32;
     /**
-     * Connections each exchange of the many-connections load holds at once: with both of its threads, four times
-     * what a 64-connection load puts on the listener, so that the event loops' tables of channels grow in the
-     * warm-up, not when traffic first arrives in numbers.
+     * Connections each exchange of the many-connections load holds at once: with two threads, four times what a
+     * 64-connection load puts on the listener, so that the event loops' tables of channels grow in the warm-up,
+     * not when traffic first arrives in numbers.
      */
     private static final int MANY_CONNECTIONS = 128;
     /**
@@ -189,9 +189,21 @@ public final class StartupWarmup implements SmartLifecycle {
             loads.put("tcp-new-connection", LoopbackPlainClient.exchange(tcp.port(), 1, Map.of()));
             loads.put("tcp-keep-alive", LoopbackPlainClient.exchange(tcp.port(), KEEP_ALIVE_REQUESTS, Map.of()));
             loads.put("tcp-bulk", LoopbackPlainClient.bulk(tcp.port()));
-            loads.put("tcp-many-connections", LoopbackPlainClient.manyConnections(tcp.port(), MANY_CONNECTIONS));
+            int many = heldAtOnce(configuredTcp.get().maxConnections(), settings.concurrency());
+            if (many >= LoopbackPlainClient.PROBE_EVERY) {
+                loads.put("tcp-many-connections", LoopbackPlainClient.manyConnections(tcp.port(), many));
+            }
         }
         return loads;
+    }
+
+    /**
+     * The connections a many-connections exchange holds at once: {@value #MANY_CONNECTIONS}, or fewer where the
+     * listener's {@code max-connections} is lower, so that the load's threads together hold at most a quarter of
+     * it and the warm-up stays clear of the limit.
+     */
+    static int heldAtOnce(int maxConnections, int concurrency) {
+        return maxConnections == 0 ? MANY_CONNECTIONS : Math.min(MANY_CONNECTIONS, maxConnections / (4 * concurrency));
     }
 
     private static Optional<ListenerSettings> firstConfigured(L4Listeners l4, ListenerMode mode) {

@@ -154,6 +154,16 @@ class StartupWarmupTest {
                         ListenerSettings.ProxyProtocol.OFF, false, hello));
     }
 
+    @Test
+    void theManyConnectionsLoadStaysWithinAQuarterOfTheListenersLimit() {
+        assertThat(StartupWarmup.heldAtOnce(0, 2)).as("no limit").isEqualTo(128);
+        assertThat(StartupWarmup.heldAtOnce(10_000, 2)).isEqualTo(128);
+        assertThat(StartupWarmup.heldAtOnce(400, 2)).isEqualTo(50);
+        assertThat(StartupWarmup.heldAtOnce(400, 4)).isEqualTo(25);
+        assertThat(StartupWarmup.heldAtOnce(100, 2)).as("below a probe's worth: the load is left out")
+                .isLessThan(LoopbackPlainClient.PROBE_EVERY);
+    }
+
     private static StartupWarmup.Load load(String name, Exchange exchange) {
         StartupWarmup.Load load = new StartupWarmup.Load(name);
         load.use(exchange);
