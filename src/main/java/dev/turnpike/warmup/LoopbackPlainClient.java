@@ -152,7 +152,7 @@ final class LoopbackPlainClient {
                         socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), TIMEOUT_MILLIS);
                     }
                     for (int i = 0; i < count; i++) {
-                        if (i % PROBE_EVERY == 0) {
+                        if (closesUnasked(i)) {
                             sockets.get(i).close();
                         } else {
                             sockets.get(i).getOutputStream().write(leaves(i) ? keepingAlive : closing);
@@ -161,7 +161,7 @@ final class LoopbackPlainClient {
                     for (int i = 0; i < count; i++) {
                         if (leaves(i)) {
                             sockets.get(i).close(); // unread bytes, and the gateway still reading: a reset
-                        } else if (i % PROBE_EVERY != 0) {
+                        } else if (!closesUnasked(i)) {
                             readResponse(new BufferedInputStream(sockets.get(i).getInputStream()));
                         }
                     }
@@ -178,6 +178,10 @@ final class LoopbackPlainClient {
                 return MANY_TRICKLE;
             }
         };
+    }
+
+    private static boolean closesUnasked(int connection) {
+        return connection % PROBE_EVERY == 0;
     }
 
     private static boolean leaves(int connection) {
