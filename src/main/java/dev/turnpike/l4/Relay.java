@@ -37,6 +37,9 @@ final class Relay extends ChannelInboundHandlerAdapter {
         peer.flush();
         if (!peer.isWritable() && !tunnel.inputShut(ctx.channel())) {
             ctx.channel().config().setAutoRead(false);
+            if (tunnel.inputShut(peer)) {
+                IoUringHalfClose.keepWriting(peer);
+            }
         }
     }
 

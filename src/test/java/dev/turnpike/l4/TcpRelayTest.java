@@ -5,7 +5,6 @@ import static dev.turnpike.support.L4Gateway.key;
 import static dev.turnpike.support.L4Gateway.tcpListener;
 import static dev.turnpike.support.L4Gateway.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.turnpike.support.Gateway;
 import dev.turnpike.support.TcpBackend;
@@ -227,15 +226,9 @@ class TcpRelayTest {
         }
     }
 
-    /**
-     * Skipped on io_uring: on kernel 6.18 about one such upload in five wedged there for good, the backend's socket
-     * holding bytes its reader was never given (none in 60 on epoll; README, "L4 listeners"). The gateway's side
-     * waits on the backend's zero window, so nothing in the relay can move it on.
-     */
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aHalfClosedBackendGetsEveryBurstOfALongUpload() throws Exception {
-        assumeFalse(expectedTransport().equals("io_uring"), "io_uring wedges this upload on kernel 6.18");
         Semaphore caughtUp = new Semaphore(0);
         CompletableFuture<Long> backendGot = new CompletableFuture<>();
         TcpBackend.Handler handler = socket -> {
@@ -251,6 +244,59 @@ class TcpRelayTest {
             assertThat(backendGot.get(30, TimeUnit.SECONDS)).isEqualTo(BURSTS * (long) BURST);
         }
     }
+
+    /**
+     * The gateway has to wait to write to a socket whose peer has already sent its FIN, with that socket still
+     * full when it starts waiting: on io_uring that wait used to end at once and for good (IoUringHalfClose).
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aHalfClosedBackendThatStartsReadingLateGetsTheWholeUpload() throws Exception {
+        CompletableFuture<Long> backendGot = new CompletableFuture<>();
+        TcpBackend.Handler handler = socket -> {
+            socket.shutdownOutput();
+            Thread.sleep(LATE_MILLIS);
+            backendGot.complete(socket.getInputStream().transferTo(OutputStream.nullOutputStream()));
+        };
+        ExecutorService uploader = Executors.newSingleThreadExecutor();
+        try (TcpBackend backend = TcpBackend.start(handler);
+             Gateway gateway = gateway(Map.of(), backend.address());
+             Socket socket = connect(gateway, "t")) {
+            assertThat(socket.getInputStream().read()).isEqualTo(-1);
+            Future<?> upload = uploader.submit(() -> {
+                socket.getOutputStream().write(new byte[LATE_TRANSFER]);
+                socket.shutdownOutput();
+                return null;
+            });
+            assertThat(backendGot.get(30, TimeUnit.SECONDS)).isEqualTo(LATE_TRANSFER);
+            upload.get(5, TimeUnit.SECONDS);
+        } finally {
+            uploader.shutdownNow();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aHalfClosedClientThatStartsReadingLateGetsTheWholeReply() throws Exception {
+        TcpBackend.Handler handler = socket -> {
+            socket.getInputStream().readAllBytes();
+            socket.getOutputStream().write(new byte[LATE_TRANSFER]);
+            socket.shutdownOutput();
+        };
+        try (TcpBackend backend = TcpBackend.start(handler);
+             Gateway gateway = gateway(Map.of(), backend.address());
+             Socket socket = connect(gateway, "t")) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("go".getBytes(StandardCharsets.UTF_8));
+            socket.shutdownOutput();
+            Thread.sleep(LATE_MILLIS);
+            assertThat(socket.getInputStream().transferTo(OutputStream.nullOutputStream())).isEqualTo(LATE_TRANSFER);
+        }
+    }
+
+    /** Long enough for a transfer of {@link #LATE_TRANSFER} to fill every buffer on its way and stop. */
+    private static final long LATE_MILLIS = 1_000;
+    private static final int LATE_TRANSFER = 32 * MIB;
 
     /** More than the socket buffers of both hops hold, so every burst leaves the gateway waiting to write. */
     private static final int BURST = 16 * MIB;
